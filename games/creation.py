@@ -1,0 +1,59 @@
+"""Starting a board: the options a facilitator gives, checked, become ``board.created``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .commands import NAME_MAX, clean_text
+from .definitions import Game
+from .errors import Rejection
+from .events import BoardCreated
+
+TITLE_MAX = 200
+MAX_CRITERIA = 5
+MAX_TOP_N = 50
+
+
+def create_board(
+    options: Mapping[str, Any],
+    *,
+    game: Game,
+    board_id: str,
+    facilitator_id: str,
+    now: float,
+) -> BoardCreated:
+    """Check a ``POST /api/boards`` body; raise a Rejection that names the bad field."""
+    title = clean_text(options.get("title"), "title", TITLE_MAX)
+    prompt = options.get("prompt")
+    if prompt is not None:
+        prompt = clean_text(prompt, "prompt")
+    anonymous = options.get("anonymous", True)
+    if not isinstance(anonymous, bool):
+        raise Rejection("bad_request", "'anonymous' must be true or false")
+    criteria = options.get("criteria", ["impact"])
+    if not isinstance(criteria, list) or not criteria:
+        raise Rejection("bad_request", "'criteria' must be a non-empty list of strings")
+    if len(criteria) > MAX_CRITERIA:
+        raise Rejection("invalid", f"at most {MAX_CRITERIA} criteria")
+    cleaned = [clean_text(c, "criteria", NAME_MAX) for c in criteria]
+    if len(set(cleaned)) != len(cleaned):
+        raise Rejection("invalid", "criteria must be different from each other")
+    top_n = options.get("top_n", 3)
+    if not isinstance(top_n, int) or isinstance(top_n, bool):
+        raise Rejection("bad_request", "'top_n' must be an integer")
+    if not 1 <= top_n <= MAX_TOP_N:
+        raise Rejection("invalid", f"'top_n' must be 1 to {MAX_TOP_N}")
+    name = options.get("facilitator_name", "Facilitator")
+    return BoardCreated(
+        board_id=board_id,
+        title=title,
+        game=game.to_dict(),
+        prompt=prompt,
+        anonymous=anonymous,
+        criteria=cleaned,
+        top_n=top_n,
+        facilitator_id=facilitator_id,
+        facilitator_name=clean_text(name, "facilitator_name", NAME_MAX),
+        at=now,
+    )

@@ -1,0 +1,200 @@
+"""Events: what happened to a board, in the past tense. The log of events is the board.
+
+Every event is a small frozen dataclass; ``to_dict`` gives its stored and wire form
+(``{"kind": ..., **fields}``) and ``from_dict`` reads it back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True, slots=True)
+class BoardCreated:
+    KIND: ClassVar[str] = "board.created"
+    board_id: str
+    title: str
+    game: dict[str, Any]
+    prompt: str | None
+    anonymous: bool
+    criteria: list[str]
+    top_n: int
+    facilitator_id: str
+    facilitator_name: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantJoined:
+    KIND: ClassVar[str] = "participant.joined"
+    participant_id: str
+    name: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class PromptSet:
+    KIND: ClassVar[str] = "prompt.set"
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseChanged:
+    KIND: ClassVar[str] = "phase.changed"
+    previous: str
+    phase: str
+    index: int
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class NoteCreated:
+    KIND: ClassVar[str] = "note.created"
+    note_id: str
+    author: str
+    text: str
+    #: Written in a private phase: the text reaches only its author until revealed.
+    private: bool
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class NoteEdited:
+    KIND: ClassVar[str] = "note.edited"
+    note_id: str
+    author: str
+    text: str
+    private: bool
+
+
+@dataclass(frozen=True, slots=True)
+class NoteDeleted:
+    KIND: ClassVar[str] = "note.deleted"
+    note_id: str
+    author: str
+
+
+@dataclass(frozen=True, slots=True)
+class NotesRevealed:
+    KIND: ClassVar[str] = "notes.revealed"
+    #: ``[{"note_id", "text", "author"}]`` in creation order.
+    notes: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnCreated:
+    KIND: ClassVar[str] = "column.created"
+    column_id: str
+    number: int
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoteMoved:
+    KIND: ClassVar[str] = "note.moved"
+    note_id: str
+    column_id: str | None
+    index: int
+    by: str
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnsDropped:
+    KIND: ClassVar[str] = "columns.dropped"
+    column_ids: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class RankingSubmitted:
+    KIND: ClassVar[str] = "ranking.submitted"
+    participant_id: str
+    criterion: str
+    order: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class ResultsComputed:
+    KIND: ClassVar[str] = "results.computed"
+    #: ``ranking.Results.to_dict()``: candidates in place order, agreement, orders.
+    results: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupSet:
+    KIND: ClassVar[str] = "followup.set"
+    column_id: str
+    owner: str
+    next_step: str
+    decide_by: str | None
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class SelectionSwapped:
+    KIND: ClassVar[str] = "selection.swapped"
+    #: Was selected, now parked.
+    selected: str
+    #: Was parked, now selected.
+    parked: str
+    reason: str
+    at: float
+
+
+Event = (
+    BoardCreated
+    | ParticipantJoined
+    | PromptSet
+    | PhaseChanged
+    | NoteCreated
+    | NoteEdited
+    | NoteDeleted
+    | NotesRevealed
+    | ColumnCreated
+    | NoteMoved
+    | ColumnsDropped
+    | RankingSubmitted
+    | ResultsComputed
+    | FollowupSet
+    | SelectionSwapped
+)
+
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.KIND: cls
+    for cls in (
+        BoardCreated,
+        ParticipantJoined,
+        PromptSet,
+        PhaseChanged,
+        NoteCreated,
+        NoteEdited,
+        NoteDeleted,
+        NotesRevealed,
+        ColumnCreated,
+        NoteMoved,
+        ColumnsDropped,
+        RankingSubmitted,
+        ResultsComputed,
+        FollowupSet,
+        SelectionSwapped,
+    )
+}
+
+_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in fields(cls)) for cls in EVENT_TYPES.values()
+}
+
+
+def to_dict(event: Event) -> dict[str, Any]:
+    """The stored and wire form of an event (before redaction)."""
+    data: dict[str, Any] = {"kind": event.KIND}
+    for name in _FIELDS[type(event)]:
+        data[name] = getattr(event, name)
+    return data
+
+
+def from_dict(data: Mapping[str, Any]) -> Event:
+    """Read back an event written by ``to_dict``."""
+    cls = EVENT_TYPES[data["kind"]]
+    return cls(**{name: data[name] for name in _FIELDS[cls]})

@@ -1,0 +1,83 @@
+"""Phase kinds, phase types and which command belongs where: the one table of the game.
+
+Rule 1 of RULES.md ("never open and close at the same time") lives here: every command
+has exactly one kind (or none, for the facilitator's steering commands), and a phase
+only accepts commands of its own kind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    OPENING = "opening"
+    EXPLORING = "exploring"
+    CLOSING = "closing"
+
+
+#: The kind of every command a client may send. ``None``: allowed in any phase.
+COMMAND_KINDS: dict[str, Kind | None] = {
+    "phase.advance": None,
+    "timer.set": None,
+    "prompt.set": Kind.OPENING,
+    "note.create": Kind.OPENING,
+    "note.edit": Kind.OPENING,
+    "note.delete": Kind.OPENING,
+    "column.create": Kind.EXPLORING,
+    "note.move": Kind.EXPLORING,
+    "ranking.submit": Kind.CLOSING,
+    "followup.set": Kind.CLOSING,
+    "selection.swap": Kind.CLOSING,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseType:
+    """What a phase of this type is for, and what it allows unless a game says otherwise."""
+
+    name: str
+    kind: Kind
+    commands: frozenset[str]
+    purpose: str
+    #: Note texts written in this phase reach only their author until the phase ends.
+    private_notes: bool = False
+
+
+PHASE_TYPES: dict[str, PhaseType] = {
+    t.name: t
+    for t in (
+        PhaseType(
+            "ignite",
+            Kind.OPENING,
+            frozenset({"prompt.set"}),
+            "The facilitator sets the prompt; participants join and read it.",
+        ),
+        PhaseType(
+            "generate",
+            Kind.OPENING,
+            frozenset({"prompt.set", "note.create", "note.edit", "note.delete"}),
+            "Everyone writes notes alone; texts stay private until the phase ends.",
+            private_notes=True,
+        ),
+        PhaseType(
+            "affinity",
+            Kind.EXPLORING,
+            frozenset({"column.create", "note.move"}),
+            "Everyone sorts all notes into unnamed columns or the parking lot.",
+        ),
+        PhaseType(
+            "rank",
+            Kind.CLOSING,
+            frozenset({"ranking.submit"}),
+            "Everyone puts the columns in a strict order, per criterion.",
+        ),
+        PhaseType(
+            "close",
+            Kind.CLOSING,
+            frozenset({"followup.set", "selection.swap"}),
+            "Results are frozen: the top few selected, the rest parked, follow-up recorded.",
+        ),
+    )
+}

@@ -1,0 +1,140 @@
+"""What each viewer may see of an event or of the whole board.
+
+The rules of privacy (PROTOCOL.md) need at most two variants of any event: the one its
+owner sees (the author of a note, the sender of a ranking, the mover on an anonymous
+board) and the one everyone else sees, the facilitator included. So the server encodes
+each event at most twice, however many clients a board has.
+
+- A note written in a private phase (``generate``) shows its text to its author only,
+  until ``notes.revealed``.
+- On anonymous boards the author of a note, and who moved it or made a column, is shown
+  to that person only.
+- An individual ranking order is shown to its sender only; after close the results
+  carry all orders, without names on anonymous boards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .state import BoardState
+
+
+@dataclass(frozen=True, slots=True)
+class Redacted:
+    public: dict[str, Any]
+    #: The one viewer who sees ``owner_view`` instead of ``public``; None: all see public.
+    owner: str | None = None
+    owner_view: dict[str, Any] | None = None
+
+    def for_viewer(self, viewer_id: str) -> dict[str, Any]:
+        if self.owner is not None and viewer_id == self.owner and self.owner_view is not None:
+            return self.owner_view
+        return self.public
+
+
+def redact(event: dict[str, Any], anonymous: bool) -> Redacted:
+    """Split an event (``events.to_dict`` form) into what its owner and others see."""
+    kind = event["kind"]
+    if kind in ("note.created", "note.edited"):
+        hide_text = event["private"]
+        if not hide_text and not anonymous:
+            return Redacted(event)
+        public = dict(event)
+        if hide_text:
+            public["text"] = None
+        if anonymous:
+            public["author"] = None
+        return Redacted(public, event["author"], event)
+    if kind == "note.deleted" and anonymous:
+        return Redacted({**event, "author": None}, event["author"], event)
+    if kind in ("note.moved", "column.created") and anonymous:
+        return Redacted({**event, "by": None}, event["by"], event)
+    if kind == "notes.revealed" and anonymous:
+        notes = [{**n, "author": None} for n in event["notes"]]
+        return Redacted({**event, "notes": notes})
+    if kind == "ranking.submitted":
+        return Redacted({**event, "order": None}, event["participant_id"], event)
+    if kind == "results.computed" and anonymous:
+        results = dict(event["results"])
+        results["orders"] = [{**o, "participant_id": None} for o in results["orders"]]
+        return Redacted({**event, "results": results})
+    return Redacted(event)
+
+
+def snapshot(state: BoardState, viewer_id: str) -> dict[str, Any]:
+    """The whole board as ``viewer_id`` may see it (the ``state`` of a ``welcome``)."""
+    anonymous = state.anonymous
+    notes = []
+    for note in state.notes.values():
+        mine = note.author == viewer_id
+        notes.append(
+            {
+                "id": note.id,
+                "text": note.text if (mine or not note.private) else None,
+                "author": note.author if (mine or not anonymous) else None,
+                "column": note.column,
+                "mine": mine,
+            }
+        )
+    submitted: dict[str, list[str]] = {}
+    mine_rankings: dict[str, list[str]] = {}
+    for (participant_id, criterion), order in state.rankings.items():
+        submitted.setdefault(participant_id, []).append(criterion)
+        if participant_id == viewer_id:
+            mine_rankings[criterion] = list(order)
+    results = state.results
+    if results is not None and anonymous:
+        results = {**results, "orders": [{**o, "participant_id": None} for o in results["orders"]]}
+    return {
+        "board": {
+            "id": state.board_id,
+            "title": state.title,
+            "game": state.game.to_dict(),
+            "anonymous": anonymous,
+            "criteria": list(state.criteria),
+            "top_n": state.top_n,
+            "facilitator_id": state.facilitator_id,
+            "created_at": state.created_at,
+        },
+        "prompt": state.prompt,
+        "phase": state.phase.id,
+        "phase_index": state.phase_index,
+        "phase_log": [{"phase": p, "at": at} for p, at in state.phase_log],
+        "participants": [
+            {"id": p.id, "name": p.name, "role": p.role} for p in state.participants.values()
+        ],
+        "notes": notes,
+        "columns": [
+            {"id": c.id, "number": c.number, "notes": list(c.notes)} for c in state.columns.values()
+        ],
+        "unsorted": list(state.unsorted),
+        "parking": list(state.parking),
+        "candidates": list(state.candidates),
+        "rankings": {"submitted": submitted, "mine": mine_rankings},
+        "results": results,
+        "followups": {
+            column_id: {
+                "owner": f.owner,
+                "next_step": f.next_step,
+                "decide_by": f.decide_by,
+                "status": f.status,
+            }
+            for column_id, f in state.followups.items()
+        },
+        "selected": list(state.selected),
+        "swaps": [dict(s) for s in state.swaps],
+        "counts": score(state),
+    }
+
+
+def score(state: BoardState) -> dict[str, int]:
+    """What every player should know at all times: how far the room has got."""
+    return {
+        "participants": len(state.participants) - 1,
+        "notes": len(state.notes),
+        "sorted": state.sorted_count(),
+        "rankers": len({p for p, _ in state.rankings}),
+        "rankings": len(state.rankings),
+    }

@@ -1,0 +1,282 @@
+"""The rules: one function decides whether a command may happen and what events it makes.
+
+``handle`` never changes the state; the caller commits the events and then applies them.
+Checks run in one order for every command, so the same mistake always gets the same
+code: an idempotent retry is recognised first (a client may resend a create after a
+reconnect, even after the phase moved on), then the sender's role (``forbidden``), then
+the phase (``phase_forbids``), then what the command names (``not_found``, ownership,
+values).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from . import events as ev
+from .commands import (
+    PARKING,
+    AdvancePhase,
+    Command,
+    CreateColumn,
+    CreateNote,
+    DeleteNote,
+    EditNote,
+    Join,
+    MoveNote,
+    SetFollowup,
+    SetPrompt,
+    SetTimer,
+    SubmitRanking,
+    SwapSelection,
+    clean_text,
+)
+from .errors import Rejection
+from .phases import COMMAND_KINDS
+from .ranking import aggregate
+from .state import BoardState, Note
+
+FACILITATOR = "facilitator"
+PARTICIPANT = "participant"
+
+#: Who may send each command. The author of a note is checked where the note is known.
+ROLES: dict[str, frozenset[str]] = {
+    "phase.advance": frozenset({FACILITATOR}),
+    "prompt.set": frozenset({FACILITATOR}),
+    "timer.set": frozenset({FACILITATOR}),
+    "note.create": frozenset({PARTICIPANT}),
+    "note.edit": frozenset({PARTICIPANT}),
+    "note.delete": frozenset({PARTICIPANT}),
+    "column.create": frozenset({FACILITATOR, PARTICIPANT}),
+    "note.move": frozenset({FACILITATOR, PARTICIPANT}),
+    "ranking.submit": frozenset({PARTICIPANT}),
+    "followup.set": frozenset({FACILITATOR}),
+    "selection.swap": frozenset({FACILITATOR}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    id: str
+    role: str  # "facilitator", "participant" or "projector" (read-only)
+
+
+def handle(state: BoardState, command: Command, actor: Actor | None, now: float) -> list[ev.Event]:
+    """The events ``command`` from ``actor`` makes, or raise a Rejection.
+
+    An empty list is an accepted command that changes nothing: an idempotent retry, or
+    ``timer.set``, whose effect lives outside the event log.
+    """
+    if isinstance(command, Join):
+        return _join(state, command, now)
+    if actor is None:
+        raise Rejection("unauthorized", "commands need a sender")
+    if isinstance(command, CreateNote) and command.note_id in state.note_authors:
+        return _retry(state.note_authors[command.note_id], actor, "note", command.note_id)
+    if isinstance(command, CreateColumn) and command.column_id in state.column_creators:
+        return _retry(state.column_creators[command.column_id], actor, "column", command.column_id)
+    _check_role(command.TYPE, actor)
+    _check_phase(state, command.TYPE)
+    match command:
+        case AdvancePhase():
+            return _advance(state, command, now)
+        case SetPrompt():
+            return [ev.PromptSet(text=command.text)]
+        case SetTimer():
+            return []
+        case CreateNote():
+            return _create_note(state, command, actor, now)
+        case EditNote():
+            note = _own_note(state, command.note_id, actor)
+            if note.text == command.text:
+                return []
+            return [ev.NoteEdited(note.id, note.author, command.text, note.private)]
+        case DeleteNote():
+            note = _own_note(state, command.note_id, actor)
+            return [ev.NoteDeleted(note.id, note.author)]
+        case CreateColumn():
+            return _create_column(state, command, actor)
+        case MoveNote():
+            return _move_note(state, command, actor)
+        case SubmitRanking():
+            return _submit_ranking(state, command, actor)
+        case SetFollowup():
+            return _set_followup(state, command)
+        case SwapSelection():
+            return _swap_selection(state, command, now)
+    raise Rejection("unknown_type", f"no rule for {command.TYPE}")  # pragma: no cover
+
+
+def _retry(owner: str, actor: Actor, what: str, object_id: str) -> list[ev.Event]:
+    if owner != actor.id:
+        raise Rejection("forbidden", f"{what} id {object_id!r} belongs to someone else")
+    return []
+
+
+def _check_role(command_type: str, actor: Actor) -> None:
+    if actor.role not in ROLES[command_type]:
+        allowed = " or ".join(sorted(ROLES[command_type]))
+        raise Rejection("forbidden", f"{command_type} is for the {allowed}, not a {actor.role}")
+
+
+def _check_phase(state: BoardState, command_type: str) -> None:
+    kind = COMMAND_KINDS[command_type]
+    phase = state.phase
+    if kind is None or command_type in phase.commands:
+        return
+    if kind is phase.kind:
+        raise Rejection(
+            "phase_forbids",
+            f"{command_type} is not part of the '{phase.id}' phase",
+        )
+    raise Rejection(
+        "phase_forbids",
+        f"{command_type} is an {kind.value} command; the board is in '{phase.id}', an "
+        f"{phase.kind.value} phase (never open and close at the same time)",
+    )
+
+
+def _join(state: BoardState, command: Join, now: float) -> list[ev.Event]:
+    if state.closed:
+        raise Rejection("phase_forbids", "the board is closed; joining has ended")
+    if command.participant_id in state.participants:
+        raise Rejection("forbidden", "that participant id is taken")
+    if len(state.participants) > state.limits.max_participants:
+        raise Rejection("forbidden", "this board is full")
+    name = clean_text(command.name, "name", limit=60)
+    return [ev.ParticipantJoined(command.participant_id, name, now)]
+
+
+def _advance(state: BoardState, command: AdvancePhase, now: float) -> list[ev.Event]:
+    current = state.phase
+    if command.from_phase != current.id:
+        raise Rejection(
+            "stale_phase",
+            f"the board is in '{current.id}', not '{command.from_phase}'",
+            phase=current.id,
+        )
+    if state.is_last_phase:
+        raise Rejection("phase_forbids", f"'{current.id}' is the last phase; the game is over")
+    out: list[ev.Event] = []
+    if current.type == "affinity":
+        if state.unsorted:
+            listed = ", ".join(repr(_excerpt(state.notes[n].text)) for n in state.unsorted[:5])
+            more = f" and {len(state.unsorted) - 5} more" if len(state.unsorted) > 5 else ""
+            raise Rejection(
+                "unsorted_notes",
+                f"{len(state.unsorted)} note(s) are in no column yet: {listed}{more}",
+                note_ids=list(state.unsorted),
+            )
+        empty = [c.id for c in state.columns.values() if not c.notes]
+        if empty:
+            out.append(ev.ColumnsDropped(column_ids=empty))
+    if current.type == "rank":
+        if state.candidates and not state.rankings:
+            raise Rejection("no_rankings", "no one has submitted a ranking yet")
+        results = aggregate(state.candidates, state.criteria, state.rankings, state.top_n)
+        out.append(ev.ResultsComputed(results=results.to_dict()))
+    private = [n for n in state.notes.values() if n.private]
+    if private and not _next_phase_keeps_private(state):
+        out.append(
+            ev.NotesRevealed(
+                notes=[{"note_id": n.id, "text": n.text, "author": n.author} for n in private]
+            )
+        )
+    nxt = state.game.phases[state.phase_index + 1]
+    out.append(
+        ev.PhaseChanged(previous=current.id, phase=nxt.id, index=state.phase_index + 1, at=now)
+    )
+    return out
+
+
+def _next_phase_keeps_private(state: BoardState) -> bool:
+    return state.game.phases[state.phase_index + 1].private_notes
+
+
+def _excerpt(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _create_note(
+    state: BoardState, command: CreateNote, actor: Actor, now: float
+) -> list[ev.Event]:
+    if state.notes_by_author.get(actor.id, 0) >= state.limits.max_notes_per_participant:
+        raise Rejection(
+            "invalid", f"at most {state.limits.max_notes_per_participant} notes per participant"
+        )
+    return [ev.NoteCreated(command.note_id, actor.id, command.text, state.phase.private_notes, now)]
+
+
+def _own_note(state: BoardState, note_id: str, actor: Actor) -> Note:
+    note = state.notes.get(note_id)
+    if note is None:
+        raise Rejection("not_found", f"no note {note_id!r}")
+    if note.author != actor.id:
+        raise Rejection("forbidden", "only its author may change a note")
+    return note
+
+
+def _create_column(state: BoardState, command: CreateColumn, actor: Actor) -> list[ev.Event]:
+    if len(state.columns) >= state.limits.max_columns:
+        raise Rejection("invalid", f"at most {state.limits.max_columns} columns")
+    return [ev.ColumnCreated(command.column_id, state.next_column_number, actor.id)]
+
+
+def _move_note(state: BoardState, command: MoveNote, actor: Actor) -> list[ev.Event]:
+    note = state.notes.get(command.note_id)
+    if note is None:
+        raise Rejection("not_found", f"no note {command.note_id!r}")
+    target = command.column_id
+    if target is not None and target != PARKING and target not in state.columns:
+        raise Rejection("not_found", f"no column {target!r}")
+    length = len(state.note_list(target)) - (1 if note.column == target else 0)
+    index = min(command.index, length)
+    if note.column == target and state.note_list(target).index(note.id) == index:
+        return []
+    return [ev.NoteMoved(note.id, target, index, actor.id)]
+
+
+def _submit_ranking(state: BoardState, command: SubmitRanking, actor: Actor) -> list[ev.Event]:
+    if command.criterion not in state.criteria:
+        raise Rejection(
+            "not_found",
+            f"no criterion {command.criterion[:60]!r}; this board ranks by "
+            + ", ".join(state.criteria),
+        )
+    order = command.order
+    candidates = set(state.candidates)
+    duplicates = sorted(c for c, n in Counter(order).items() if n > 1)
+    unknown = sorted(set(order) - candidates)
+    missing = sorted(candidates - set(order))
+    if duplicates or unknown or missing:
+        parts = []
+        if duplicates:
+            parts.append(f"ties (listed twice): {', '.join(duplicates[:10])}")
+        if unknown:
+            parts.append(f"not candidates: {', '.join(unknown[:10])}")
+        if missing:
+            parts.append(f"missing: {', '.join(missing[:10])}")
+        raise Rejection(
+            "not_a_permutation",
+            "rank every candidate exactly once; " + "; ".join(parts),
+            candidates=list(state.candidates),
+        )
+    return [ev.RankingSubmitted(actor.id, command.criterion, list(order))]
+
+
+def _set_followup(state: BoardState, command: SetFollowup) -> list[ev.Event]:
+    if state.results is None or command.column_id not in state.candidates:
+        raise Rejection("not_found", f"no ranked candidate {command.column_id!r}")
+    return [
+        ev.FollowupSet(
+            command.column_id, command.owner, command.next_step, command.decide_by, command.status
+        )
+    ]
+
+
+def _swap_selection(state: BoardState, command: SwapSelection, now: float) -> list[ev.Event]:
+    if command.selected not in state.selected:
+        raise Rejection("not_found", f"{command.selected!r} is not a selected candidate")
+    if command.parked not in state.candidates or command.parked in state.selected:
+        raise Rejection("not_found", f"{command.parked!r} is not a parked candidate")
+    return [ev.SelectionSwapped(command.selected, command.parked, command.reason, now)]
