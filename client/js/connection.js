@@ -1,0 +1,262 @@
+// One live connection to a board: hello/welcome, the event stream folded into the local
+// state, commands with acks, presence, and automatic reconnect that resumes with `since`.
+//
+// Guarantees kept here:
+// - every event seq is applied once and in order; a gap makes us reconnect with `since`;
+// - a command sent while offline, or whose ack was lost with the connection, is sent
+//   again after the next welcome (creates are idempotent on the server);
+// - close code 4000 (fell behind) and 1012 (server restart) reconnect at once.
+
+import { newId } from "./ids.js";
+import { apply, fromSnapshot } from "./state.js";
+
+const BACKOFF_MS = [250, 1000, 2000, 4000, 8000, 15000];
+const RESEND_QUIET = new Set(["not_found", "stale_phase"]);
+
+export class CommandError extends Error {
+  constructor(frame) {
+    super(frame.message || frame.code);
+    this.code = frame.code;
+    this.details = frame;
+  }
+}
+
+export class BoardConnection extends EventTarget {
+  constructor(boardId, token) {
+    super();
+    this.boardId = boardId;
+    this.token = token;
+    this.state = null;
+    this.me = null;
+    this.seq = null;
+    this.presence = null;
+    this.timer = null;
+    this.clockOffset = 0; // server epoch seconds minus local epoch seconds
+    this.joinCode = null;
+    this.status = "connecting";
+    this.socket = null;
+    this.pending = new Map(); // cid -> {frame, resolve, reject, sent, resent}
+    this.attempt = 0;
+    this.retryTimer = null;
+    this.stopped = false;
+    this.welcomed = false;
+    this.onOnline = () => this.reconnectSoon(0);
+    window.addEventListener("online", this.onOnline);
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible" && this.status !== "online") this.reconnectSoon(0);
+    });
+  }
+
+  start() {
+    this.stopped = false;
+    this.open();
+  }
+
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    window.removeEventListener("online", this.onOnline);
+    if (this.socket) this.socket.close(1000);
+  }
+
+  /** Send a command; resolves with the ack's seq, rejects with a CommandError. */
+  send(type, args = {}) {
+    const cid = newId();
+    const frame = { type, cid, ...args };
+    return new Promise((resolve, reject) => {
+      const entry = { frame, resolve, reject, sent: false, everSent: false, resent: false };
+      this.pending.set(cid, entry);
+      if (this.welcomed && this.socket?.readyState === WebSocket.OPEN) {
+        this.socket.send(JSON.stringify(frame));
+        entry.sent = true;
+        entry.everSent = true;
+      }
+    });
+  }
+
+  open() {
+    clearTimeout(this.retryTimer);
+    if (this.stopped) return;
+    if (this.status === "online") this.setStatus("connecting");
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const url = `${scheme}//${location.host}/ws/${encodeURIComponent(this.boardId)}`;
+    let socket;
+    try {
+      socket = new WebSocket(url);
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    this.welcomed = false;
+    socket.addEventListener("open", () => {
+      socket.send(JSON.stringify({ type: "hello", token: this.token, since: this.state ? this.seq : null }));
+    });
+    socket.addEventListener("message", (message) => {
+      if (socket !== this.socket) return;
+      let data;
+      try {
+        data = JSON.parse(message.data);
+      } catch {
+        return;
+      }
+      for (const frame of Array.isArray(data) ? data : [data]) {
+        if (socket !== this.socket) return;
+        this.receive(frame);
+      }
+    });
+    socket.addEventListener("close", (event) => {
+      if (socket !== this.socket) return;
+      this.socket = null;
+      this.welcomed = false;
+      for (const entry of this.pending.values()) entry.sent = false;
+      if (this.stopped || this.status === "unauthorized") return;
+      this.setStatus("offline");
+      const immediate = event.code === 4000 || event.code === 1012;
+      this.scheduleReconnect(immediate ? 100 : undefined);
+    });
+  }
+
+  scheduleReconnect(delay) {
+    clearTimeout(this.retryTimer);
+    const base = delay ?? BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)];
+    const jittered = delay !== undefined ? delay : base * (0.75 + Math.random() * 0.5);
+    this.attempt += 1;
+    this.retryTimer = setTimeout(() => this.open(), jittered);
+  }
+
+  reconnectSoon(delay) {
+    if (this.stopped || this.status === "unauthorized") return;
+    if (this.socket && this.socket.readyState <= WebSocket.OPEN && this.status === "online") return;
+    this.attempt = 0;
+    if (this.socket && this.socket.readyState === WebSocket.CONNECTING) return;
+    this.scheduleReconnect(delay);
+  }
+
+  /** Drop this socket and resume from the last seq we hold (a gap, or a stalled link). */
+  resync() {
+    const socket = this.socket;
+    this.socket = null;
+    this.welcomed = false;
+    for (const entry of this.pending.values()) entry.sent = false;
+    if (socket) socket.close(1000);
+    this.setStatus("connecting");
+    this.scheduleReconnect(0);
+  }
+
+  receive(frame) {
+    switch (frame.type) {
+      case "welcome":
+        this.onWelcome(frame);
+        break;
+      case "event":
+        this.onEvent(frame);
+        break;
+      case "events":
+        for (const item of frame.events || []) this.onEvent(item);
+        break;
+      case "ack":
+        this.settle(frame.cid, (entry) => entry.resolve(frame.seq));
+        break;
+      case "error":
+        this.onError(frame);
+        break;
+      case "presence":
+        this.presence = frame;
+        if ("timer" in frame) this.timer = frame.timer;
+        this.emit("presence");
+        break;
+      default:
+        break;
+    }
+  }
+
+  onWelcome(frame) {
+    this.me = frame.you;
+    if (typeof frame.server_time === "number") this.clockOffset = frame.server_time - Date.now() / 1000;
+    if ("timer" in frame) this.timer = frame.timer;
+    if (frame.join_code) this.joinCode = frame.join_code;
+    if (frame.presence) this.presence = frame.presence;
+    if (frame.state) {
+      this.state = fromSnapshot(frame.state);
+      this.seq = frame.seq;
+      if (frame.state.board?.join_code) this.joinCode = frame.state.board.join_code;
+    } else if (Array.isArray(frame.events) && this.state) {
+      for (const item of frame.events) {
+        if (item.seq <= this.seq) continue;
+        apply(this.state, item.event, this.me.id);
+        this.seq = item.seq;
+      }
+      this.seq = Math.max(this.seq, frame.seq);
+    } else {
+      // events without a state to fold them into: ask for a full state
+      this.state = null;
+      this.resync();
+      return;
+    }
+    this.welcomed = true;
+    this.attempt = 0;
+    this.setStatus("online");
+    this.emit("change", { welcome: true });
+    for (const entry of this.pending.values()) {
+      if (entry.sent) continue;
+      entry.resent = entry.resent || entry.everSent;
+      entry.sent = true;
+      entry.everSent = true;
+      this.socket.send(JSON.stringify(entry.frame));
+    }
+  }
+
+  onEvent(frame) {
+    if (!this.state) return;
+    if (frame.seq <= this.seq) return; // already have it
+    if (frame.seq !== this.seq + 1) {
+      this.resync();
+      return;
+    }
+    apply(this.state, frame.event, this.me.id);
+    this.seq = frame.seq;
+    this.emit("change", { event: frame.event });
+  }
+
+  onError(frame) {
+    if (frame.code === "unauthorized") {
+      this.setStatus("unauthorized");
+      this.stopped = true;
+      this.emit("unauthorized");
+      return;
+    }
+    if (frame.cid && this.pending.has(frame.cid)) {
+      this.settle(frame.cid, (entry) => {
+        if (entry.resent && RESEND_QUIET.has(frame.code)) entry.resolve(this.seq);
+        else entry.reject(new CommandError(frame));
+      });
+      return;
+    }
+    this.emit("servererror", frame);
+  }
+
+  settle(cid, fn) {
+    const entry = this.pending.get(cid);
+    if (!entry) return;
+    this.pending.delete(cid);
+    fn(entry);
+  }
+
+  setStatus(status) {
+    if (this.status === status) return;
+    this.status = status;
+    this.emit("status");
+  }
+
+  emit(type, detail = {}) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  /** Seconds left on the phase timer, or null when none runs. */
+  timeLeft() {
+    if (!this.timer || typeof this.timer.ends_at !== "number") return null;
+    const now = Date.now() / 1000 + this.clockOffset;
+    return Math.max(0, Math.round(this.timer.ends_at - now));
+  }
+}

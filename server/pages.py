@@ -1,0 +1,121 @@
+"""The pages of the browser client: one HTML shell for every view, the static files of
+``client/``, and the QR code that carries a board's join link.
+
+The shell picks its view from the path (``/facilitate/...``, ``/board/...``, ...), so
+every page route answers the same document. Tokens never reach the server in a page
+request: they travel in the URL fragment, which browsers do not send.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from pathlib import Path
+
+import segno
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
+
+CLIENT_DIR = Path(__file__).resolve().parent.parent / "client"
+
+#: Join codes as the server makes them (server/tokens.py), read off a screen and typed in
+#: any case; the QR route refuses anything else before building a URL from it.
+JOIN_CODE = re.compile(r"[A-Za-z0-9]{4,12}")
+
+#: The shell loads only its own scripts and styles; the WebSocket goes to the same host.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "connect-src 'self' ws: wss:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+SHELL_HEADERS = {
+    "Cache-Control": "no-cache",
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+class ClientFiles(StaticFiles):
+    """``client/`` under ``/static/``, revalidated on every load (no build step, no
+    hashed file names), so a new release reaches phones at their next reload."""
+
+    def file_response(
+        self,
+        full_path: str | os.PathLike[str],
+        stat_result: os.stat_result,
+        scope: Scope,
+        status_code: int = 200,
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        response.headers["Cache-Control"] = "no-cache"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+def _shell_html() -> str:
+    return (CLIENT_DIR / "index.html").read_text(encoding="utf-8")
+
+
+async def shell(request: Request) -> Response:
+    """The one HTML document; client/js/main.js picks the view from the path."""
+    return Response(_shell_html(), media_type="text/html; charset=utf-8", headers=SHELL_HEADERS)
+
+
+async def join_qr(request: Request) -> Response:
+    """An SVG QR code of the absolute join link, for the console and the projector."""
+    code = request.path_params["join_code"]
+    if not JOIN_CODE.fullmatch(code):
+        raise HTTPException(404, "not a join code")
+    base = str(request.base_url).rstrip("/")
+    url = f"{base}/join/{code.upper()}"
+    qr = segno.make(url, error="m", micro=False)
+    buffer = io.BytesIO()
+    # omitsize: a viewBox instead of a fixed size, so the page's CSS decides how big
+    qr.save(
+        buffer,
+        kind="svg",
+        scale=8,
+        border=2,
+        dark="#000",
+        light="#fff",
+        title=url,
+        xmldecl=False,
+        omitsize=True,
+    )
+    return Response(
+        buffer.getvalue(),
+        media_type="image/svg+xml",
+        headers={
+            "Cache-Control": "public, max-age=86400",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+routes: list[BaseRoute] = [
+    Route("/", shell, methods=["GET", "HEAD"]),
+    Route("/join", shell, methods=["GET", "HEAD"]),
+    Route("/join/{join_code}/qr.svg", join_qr, methods=["GET", "HEAD"]),
+    Route("/join/{join_code}", shell, methods=["GET", "HEAD"]),
+    Route("/facilitate/{board_id}", shell, methods=["GET", "HEAD"]),
+    Route("/board/{board_id}", shell, methods=["GET", "HEAD"]),
+    Route("/project/{board_id}", shell, methods=["GET", "HEAD"]),
+    Route("/results/{board_id}", shell, methods=["GET", "HEAD"]),
+    Mount("/static", app=ClientFiles(directory=CLIENT_DIR), name="static"),
+]
