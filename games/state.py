@@ -186,7 +186,9 @@ def apply(state: BoardState, event: ev.Event) -> None:
             state.notes_by_author[note.author] -= 1
         case ev.NotesRevealed():
             for item in event.notes:
-                state.notes[item["note_id"]].private = False
+                note = state.notes[item["note_id"]]
+                note.private = False
+                note.text = item["text"]
         case ev.ColumnCreated():
             state.columns[event.column_id] = Column(event.column_id, event.number, event.by)
             state.column_creators[event.column_id] = event.by
@@ -200,7 +202,9 @@ def apply(state: BoardState, event: ev.Event) -> None:
             for column_id in event.column_ids:
                 del state.columns[column_id]
         case ev.RankingSubmitted():
-            state.rankings[(event.participant_id, event.criterion)] = tuple(event.order)
+            # A viewer's redacted copy has no order: recorded as submitted, order unknown.
+            order = tuple(event.order) if event.order is not None else ()
+            state.rankings[(event.participant_id, event.criterion)] = order
         case ev.ResultsComputed():
             state.results = event.results
             state.selected = [c["column_id"] for c in event.results["candidates"] if c["selected"]]

@@ -1,0 +1,70 @@
+"""The Starlette application: HTTP API, the board WebSocket, the pages of the client."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import WebSocketRoute
+
+from . import http_api, pages
+from .catalog import builtin_games
+from .config import Settings
+from .hub import Hub
+from .storage import Storage
+from .ws_endpoint import board_socket
+
+log = logging.getLogger("gamestorm")
+
+
+def build_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    storage = Storage(settings.db_url)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await storage.open()
+        try:
+            yield
+        finally:
+            await app.state.hub.close()
+            await storage.close()
+
+    app = Starlette(
+        routes=[
+            *http_api.routes,
+            WebSocketRoute("/ws/{board_id}", board_socket),
+            *pages.routes,
+        ],
+        lifespan=lifespan,
+        exception_handlers={HTTPException: _http_error, Exception: _internal_error},
+    )
+    app.state.settings = settings
+    app.state.hub = Hub(storage, builtin_games(), settings)
+    app.state.join_throttle = http_api.JoinThrottle(settings.joins_per_minute)
+    return app
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    code = {
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "bad_request",
+        413: "too_large",
+    }.get(status, "bad_request")
+    detail = exc.detail if isinstance(exc, HTTPException) else "error"
+    return JSONResponse({"error": code, "message": str(detail)}, status_code=status)
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s", request.url.path, exc_info=exc)
+    return JSONResponse(
+        {"error": "internal", "message": "unexpected server error"}, status_code=500
+    )

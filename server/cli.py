@@ -1,0 +1,111 @@
+"""The ``gamestorm`` command: serve the board, list the games, export a board's results."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import click
+
+from .config import DEFAULT_DB, Settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Gamestorm: a real-time board for Gamestorming workshops."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLAlchemy database URL.")
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["critical", "error", "warning", "info", "debug"]),
+)
+def serve(host: str, port: int, db: str, log_level: str) -> None:
+    """Run the board server (HTTP, WebSocket and the browser client)."""
+    import uvicorn
+
+    from .app import build_app
+
+    settings = Settings(db_url=db)
+    app = build_app(settings)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        ws="websockets-sansio",
+        ws_per_message_deflate=False,
+        ws_max_size=settings.max_frame_bytes * 4,
+        ws_ping_interval=15,
+        ws_ping_timeout=15,
+        log_level=log_level,
+        timeout_graceful_shutdown=10,
+        server_header=False,
+    )
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
+    click.echo(f"Gamestorm is running: open http://{shown}:{port}/  (database: {db}; Ctrl+C stops)")
+    uvicorn.Server(config).run()
+
+
+@main.command("games")
+def list_games() -> None:
+    """List the games this server offers, with their phases."""
+    from .catalog import builtin_games
+
+    for game in builtin_games().values():
+        phases = " -> ".join(f"{p.id} ({p.kind.value})" for p in game.phases)
+        click.echo(f"{game.id}: {game.title}\n  {phases}")
+
+
+@main.command()
+@click.argument("board_id")
+@click.option(
+    "--format",
+    "fmt",
+    default="json",
+    show_default=True,
+    type=click.Choice(["json", "csv", "md", "html"]),
+)
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLAlchemy database URL.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+def export(board_id: str, fmt: str, db: str, output: Path | None) -> None:
+    """Export a board's results (the facilitator's view) as json, csv, md or html."""
+    body = asyncio.run(_export(board_id, fmt, db))
+    if output is None:
+        sys.stdout.buffer.write(body)
+    else:
+        output.write_bytes(body)
+        click.echo(f"wrote {output} ({len(body)} bytes)", err=True)
+
+
+async def _export(board_id: str, fmt: str, db: str) -> bytes:
+    import games
+
+    from . import exports
+    from .storage import Storage
+
+    storage = Storage(db)
+    try:
+        await storage.open()
+        log = await storage.load_events(board_id)
+    finally:
+        await storage.close()
+    if not log:
+        raise click.ClickException(f"no board {board_id!r} in {db}")
+    state = games.fold(games.from_dict(e) for e in log)
+    body, _ = exports.render(state, fmt, viewer_id=state.facilitator_id)
+    return body
+
+
+if __name__ == "__main__":  # pragma: no cover - ``python -m server.cli`` in tests
+    main()

@@ -1,0 +1,32 @@
+"""Settings of one server process, with the defaults a facilitator would expect."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from games import Limits
+
+DEFAULT_DB = "sqlite+aiosqlite:///gamestorm.db"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    db_url: str = DEFAULT_DB
+    #: Largest client frame accepted (PROTOCOL.md: 64 KiB); larger ones get ``too_large``.
+    max_frame_bytes: int = 64 * 1024
+    #: Largest HTTP body accepted by the JSON routes.
+    max_body_bytes: int = 64 * 1024
+    #: Token bucket per connection: sustained commands per second, and burst.
+    commands_per_second: float = 20.0
+    command_burst: int = 60
+    #: Frames queued for one client before it counts as stalled and is cut off (4000).
+    outbox_limit: int = 5000
+    #: Join attempts per client address per minute (a join code cannot be brute-forced).
+    joins_per_minute: int = 30
+    #: Seconds a new connection has to send its ``hello``.
+    hello_timeout: float = 10.0
+    #: Events kept in memory per board for ``since`` replay; older gaps get a snapshot.
+    replay_window: int = 20_000
+    #: Coalesce presence frames to at most one per this many seconds.
+    presence_interval: float = 0.25
+    limits: Limits = field(default_factory=Limits)

@@ -1,0 +1,106 @@
+"""One client's socket as the room sees it: a bounded outbox drained by one pump task.
+
+The room never awaits a client: ``send`` only appends to the outbox, so one phone on a
+bad network cannot hold up a board of a thousand. A client whose outbox passes the limit
+is cut off with close code 4000 and resumes with ``hello`` + ``since``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import deque
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+log = logging.getLogger("gamestorm.connection")
+
+#: Close codes (4000-4999 are the application's own).
+CLOSE_FELL_BEHIND = 4000
+CLOSE_POLICY = 1008
+CLOSE_TOO_BIG = 1009
+CLOSE_INTERNAL = 1011
+CLOSE_RESTART = 1012
+
+
+class Connection:
+    def __init__(self, websocket: WebSocket, *, outbox_limit: int, rate: float, burst: int):
+        self.websocket = websocket
+        self.viewer_id = ""
+        self.role = ""
+        self.name = ""
+        self.outbox: deque[str] = deque()
+        self.outbox_limit = outbox_limit
+        self._wakeup = asyncio.Event()
+        self._close: tuple[int, str] | None = None
+        self._pump: asyncio.Task[None] | None = None
+        self._rate = rate
+        self._burst = float(burst)
+        self._tokens = float(burst)
+        self._stamp = time.monotonic()
+
+    @property
+    def closing(self) -> bool:
+        return self._close is not None
+
+    def start(self) -> None:
+        self._pump = asyncio.create_task(self._run(), name=f"pump-{self.viewer_id}")
+
+    def send(self, frame: str) -> None:
+        """Queue a frame; never waits. Cuts the client off if it is too far behind."""
+        if self._close is not None:
+            return
+        if len(self.outbox) >= self.outbox_limit:
+            self.close(CLOSE_FELL_BEHIND, "too far behind; reconnect with since")
+            return
+        self.outbox.append(frame)
+        self._wakeup.set()
+
+    def close(self, code: int, reason: str = "", *, flush: bool = False) -> None:
+        """Close the socket with ``code`` once it is writable, after what is queued if
+        ``flush`` (an error frame that explains the close), else dropping it."""
+        if self._close is None:
+            self._close = (code, reason)
+            if not flush:
+                self.outbox.clear()
+            self._wakeup.set()
+
+    def allow_command(self) -> bool:
+        """Token bucket: ``rate`` commands a second, bursts up to ``burst``."""
+        now = time.monotonic()
+        self._tokens = min(self._burst, self._tokens + (now - self._stamp) * self._rate)
+        self._stamp = now
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            return True
+        return False
+
+    async def stop(self) -> None:
+        """Stop the pump; a closing connection first gets a moment to send its close."""
+        pump = self._pump
+        if pump is None:
+            return
+        if self._close is not None:
+            await asyncio.wait({pump}, timeout=2.0)
+        if not pump.done():
+            pump.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pump
+
+    async def _run(self) -> None:
+        ws = self.websocket
+        try:
+            while True:
+                await self._wakeup.wait()
+                self._wakeup.clear()
+                while self.outbox:
+                    await ws.send_text(self.outbox.popleft())
+                if self._close is not None:
+                    code, reason = self._close
+                    await ws.close(code, reason)
+                    return
+        except (WebSocketDisconnect, RuntimeError, OSError):
+            # The peer went away mid-send; the endpoint's receive loop notices too.
+            pass

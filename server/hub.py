@@ -1,0 +1,117 @@
+"""All boards of the process: creates boards, loads each room once, closes them at shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import games
+from games.commands import Join
+
+from .config import Settings
+from .connection import CLOSE_RESTART
+from .room import Room
+from .storage import BoardRow, Storage, TokenGrant
+from .tokens import hash_token, new_id, new_join_code, new_token
+
+CREATE_ATTEMPTS = 20
+
+
+class Hub:
+    def __init__(self, storage: Storage, catalog: dict[str, games.Game], settings: Settings):
+        self.storage = storage
+        self.catalog = catalog
+        self.settings = settings
+        self.rooms: dict[str, Room] = {}
+        self._loading: dict[str, asyncio.Lock] = {}
+
+    async def room(self, board_id: str) -> Room | None:
+        """The live room of a board, loading it from its log on first use."""
+        room = self.rooms.get(board_id)
+        if room is not None:
+            return room
+        lock = self._loading.setdefault(board_id, asyncio.Lock())
+        async with lock:
+            room = self.rooms.get(board_id)
+            if room is not None:
+                return room
+            log_events = await self.storage.load_events(board_id)
+            if not log_events:
+                return None
+            grants = await self.storage.load_grants(board_id)
+            room = Room.from_log(
+                log_events,
+                storage=self.storage,
+                grants=grants,
+                limits=self.settings.limits,
+                replay_window=self.settings.replay_window,
+                presence_interval=self.settings.presence_interval,
+                on_broken=self._forget,
+            )
+            room.start()
+            self.rooms[board_id] = room
+            return room
+
+    def _forget(self, room: Room) -> None:
+        if self.rooms.get(room.board_id) is room:
+            del self.rooms[room.board_id]
+
+    async def create_board(self, options: dict[str, Any]) -> dict[str, Any]:
+        """Check the options, then store the board with its facilitator and projector tokens."""
+        game_id = options.get("game", "gamestorm")
+        if not isinstance(game_id, str):
+            raise games.Rejection("bad_request", "'game' must be a string")
+        game = self.catalog.get(game_id)
+        if game is None:
+            raise games.Rejection(
+                "invalid", f"unknown game {game_id[:60]!r}; known: {', '.join(self.catalog)}"
+            )
+        board_id, facilitator_id = new_id(), new_id()
+        created = games.create_board(
+            options, game=game, board_id=board_id, facilitator_id=facilitator_id, now=time.time()
+        )
+        facilitator_token, projector_token = new_token(), new_token()
+        grants = [
+            TokenGrant(hash_token(facilitator_token), board_id, facilitator_id, "facilitator"),
+            TokenGrant(hash_token(projector_token), board_id, "projector-" + new_id(), "projector"),
+        ]
+        for _ in range(CREATE_ATTEMPTS):
+            join_code = new_join_code()
+            if not await self.storage.join_code_taken(join_code):
+                break
+        else:  # pragma: no cover - 887 million codes
+            raise games.Rejection("rate_limited", "no free join code; try again")
+        await self.storage.create_board(
+            BoardRow(id=board_id, join_code=join_code, created_at=created.at),
+            grants,
+            games.to_dict(created),
+        )
+        return {
+            "board_id": board_id,
+            "join_code": join_code,
+            "facilitator_token": facilitator_token,
+            "projector_token": projector_token,
+        }
+
+    async def join(self, join_code: str, name: Any) -> dict[str, Any]:
+        board = await self.storage.board_by_code(join_code)
+        if board is None:
+            raise games.Rejection("not_found", "no board has this join code")
+        room = await self.room(board.id)
+        if room is None:  # pragma: no cover - a board row always has its first event
+            raise games.Rejection("not_found", "no board has this join code")
+        participant_id, token = new_id(), new_token()
+        grant = TokenGrant(hash_token(token), board.id, participant_id, "participant")
+        if not isinstance(name, str):
+            raise games.Rejection("bad_request", "'name' must be a string")
+        await room.run(Join(participant_id, name), grants=(grant,))
+        return {"board_id": board.id, "participant_id": participant_id, "token": token}
+
+    async def close(self) -> None:
+        """Finish queued commands of every board and tell clients to come back."""
+        for room in list(self.rooms.values()):
+            await room.stop()
+            for client in list(room.clients):
+                client.close(CLOSE_RESTART, "server restarting; reconnect with since")
+        self.rooms.clear()

@@ -1,0 +1,326 @@
+"""A room per board: the live state, the one writer, the connected clients, the fan-out.
+
+Every command of a board goes through one queue and one writer task, so commands apply
+one at a time in one order. The writer takes whatever is queued (a batch), decides each
+command with ``games.handle`` and applies its events in memory, commits the whole batch
+in one transaction, and only then fans the events out and acknowledges: nobody hears of
+an event before it is durable, and under load many commands share one commit.
+
+Each event is redacted into at most two variants (its owner's and everyone else's) and
+each variant is encoded once, however many clients the board has.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import games
+from games.commands import Command, SetTimer
+
+from .connection import CLOSE_INTERNAL, Connection
+from .storage import Storage, TokenGrant
+from .wire import encode, error_frame
+
+log = logging.getLogger("gamestorm.room")
+
+MAX_BATCH = 512
+
+
+@dataclass(slots=True)
+class Job:
+    command: Command
+    actor: games.Actor | None
+    #: Who gets the ack or error frame (None for HTTP callers, who use ``future``).
+    client: Connection | None = None
+    cid: str | None = None
+    future: asyncio.Future[int] | None = None
+    grants: tuple[TokenGrant, ...] = ()
+
+
+@dataclass(slots=True)
+class LogEntry:
+    """One event as stored for replay: ``{"seq","event"}`` encoded per variant."""
+
+    public: str
+    owner: str | None
+    owner_view: str | None
+
+    def for_viewer(self, viewer_id: str) -> str:
+        if self.owner_view is not None and viewer_id == self.owner:
+            return self.owner_view
+        return self.public
+
+
+@dataclass(slots=True)
+class Timer:
+    ends_at: float
+    seconds: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ends_at": self.ends_at, "seconds": self.seconds}
+
+
+@dataclass
+class Room:
+    state: games.BoardState
+    storage: Storage
+    grants: dict[str, TokenGrant]
+    replay_window: int = 20_000
+    presence_interval: float = 0.25
+    #: Called when the room can no longer trust its state (a failed commit).
+    on_broken: Callable[[Room], None] | None = None
+    entries: list[LogEntry] = field(default_factory=list)
+    #: ``seq`` of ``entries[0]``.
+    first_seq: int = 1
+    clients: set[Connection] = field(default_factory=set)
+    timer: Timer | None = None
+    #: Commands for the writer; ``None`` tells it to stop after what came before.
+    queue: asyncio.Queue[Job | None] = field(default_factory=lambda: asyncio.Queue(maxsize=10_000))
+    _writer: asyncio.Task[None] | None = None
+    _presence_handle: asyncio.TimerHandle | None = None
+    broken: bool = False
+
+    @property
+    def board_id(self) -> str:
+        return self.state.board_id
+
+    @classmethod
+    def from_log(
+        cls,
+        log_events: Iterable[dict[str, Any]],
+        *,
+        storage: Storage,
+        grants: Iterable[TokenGrant],
+        limits: games.Limits,
+        **options: Any,
+    ) -> Room:
+        it = iter(log_events)
+        first = games.from_dict(next(it))
+        if not isinstance(first, games.events.BoardCreated):
+            raise ValueError("a board's log starts with board.created")
+        state = games.new_state(first, limits)
+        room = cls(state=state, storage=storage, grants={g.hash: g for g in grants}, **options)
+        room._record(games.to_dict(first), 1)
+        for data in it:
+            games.apply(state, games.from_dict(data))
+            room._record(data, state.seq)
+        return room
+
+    def start(self) -> None:
+        self._writer = asyncio.create_task(self._write_loop(), name=f"writer-{self.board_id}")
+
+    async def stop(self) -> None:
+        """Finish what is queued, then stop the writer."""
+        if self._writer is None:
+            return
+        if not self._writer.done():
+            await self.queue.put(None)
+            await asyncio.wait({self._writer}, timeout=10)
+            self._writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._writer
+        if self._presence_handle is not None:
+            self._presence_handle.cancel()
+
+    # -- commands ---------------------------------------------------------------------
+
+    def submit(self, job: Job) -> bool:
+        """Queue a command for the writer; False if the room is overloaded or broken."""
+        if self.broken:
+            return False
+        try:
+            self.queue.put_nowait(job)
+        except asyncio.QueueFull:
+            return False
+        return True
+
+    async def run(self, command: Command, grants: tuple[TokenGrant, ...] = ()) -> int:
+        """Apply a command from the server itself (e.g. a join) and wait for its seq."""
+        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        if not self.submit(Job(command, None, future=future, grants=grants)):
+            raise games.Rejection("rate_limited", "the board is busy; try again")
+        return await future
+
+    async def _write_loop(self) -> None:
+        stopping = False
+        while not stopping:
+            batch: list[Job] = []
+            item = await self.queue.get()
+            while True:
+                if item is None:
+                    stopping = True
+                    break
+                batch.append(item)
+                if len(batch) >= MAX_BATCH or self.queue.empty():
+                    break
+                item = self.queue.get_nowait()
+            if not batch:
+                continue
+            try:
+                await self._run_batch(batch)
+            except Exception:
+                log.exception("board %s: a batch failed; reloading the board", self.board_id)
+                self._break(batch)
+                return
+
+    async def _run_batch(self, batch: list[Job]) -> None:
+        state = self.state
+        now = time.time()
+        first_seq = state.seq + 1
+        outcomes: list[tuple[Job, list[dict[str, Any]] | games.Rejection]] = []
+        new_events: list[dict[str, Any]] = []
+        grants: list[TokenGrant] = []
+        for job in batch:
+            try:
+                events = games.handle(state, job.command, job.actor, now)
+            except games.Rejection as rejection:
+                outcomes.append((job, rejection))
+                continue
+            dicts = [games.to_dict(e) for e in events]
+            for event in events:
+                games.apply(state, event)
+            if events:
+                grants.extend(job.grants)
+            new_events.extend(dicts)
+            outcomes.append((job, dicts))
+        if new_events:
+            await self.storage.append(self.board_id, first_seq, new_events, grants)
+        for grant in grants:
+            self.grants[grant.hash] = grant
+        seq = first_seq
+        for job, outcome in outcomes:
+            if isinstance(outcome, games.Rejection):
+                self._reply_error(job, outcome)
+                continue
+            for data in outcome:
+                self._broadcast(data, seq)
+                seq += 1
+            if isinstance(job.command, SetTimer):
+                self._set_timer(job.command.seconds, now)
+            self._reply_ack(job, seq - 1 if outcome else state.seq)
+
+    def _break(self, batch: list[Job]) -> None:
+        """The state may be ahead of the database: stop, and let the hub reload the board."""
+        self.broken = True
+        failure = games.Rejection("rate_limited", "the board is reloading; send it again")
+        for job in batch:
+            self._reply_error(job, failure)
+        while not self.queue.empty():
+            job = self.queue.get_nowait()
+            if job is not None:
+                self._reply_error(job, failure)
+        for client in list(self.clients):
+            client.close(CLOSE_INTERNAL, "board reloading; reconnect with since")
+        self.clients.clear()
+        if self.on_broken is not None:
+            self.on_broken(self)
+
+    def _reply_ack(self, job: Job, seq: int) -> None:
+        if job.future is not None and not job.future.done():
+            job.future.set_result(seq)
+        if job.client is not None:
+            job.client.send(encode({"type": "ack", "cid": job.cid, "seq": seq}))
+
+    def _reply_error(self, job: Job, rejection: games.Rejection) -> None:
+        if job.future is not None and not job.future.done():
+            job.future.set_exception(rejection)
+        if job.client is not None:
+            job.client.send(error_frame(rejection, job.cid))
+
+    # -- fan-out ----------------------------------------------------------------------
+
+    def _record(self, data: dict[str, Any], seq: int) -> LogEntry:
+        redacted = games.redact(data, self.state.anonymous)
+        entry = LogEntry(
+            public=encode({"seq": seq, "event": redacted.public}),
+            owner=redacted.owner,
+            owner_view=(
+                encode({"seq": seq, "event": redacted.owner_view})
+                if redacted.owner_view is not None
+                else None
+            ),
+        )
+        self.entries.append(entry)
+        if len(self.entries) > self.replay_window * 3 // 2:
+            drop = len(self.entries) - self.replay_window
+            del self.entries[:drop]
+            self.first_seq += drop
+        return entry
+
+    def _broadcast(self, data: dict[str, Any], seq: int) -> None:
+        entry = self._record(data, seq)
+        public = '{"type":"event",' + entry.public[1:]
+        if entry.owner_view is None:
+            for client in self.clients:
+                client.send(public)
+            return
+        private = '{"type":"event",' + entry.owner_view[1:]
+        owner = entry.owner
+        for client in self.clients:
+            client.send(private if client.viewer_id == owner else public)
+
+    # -- clients ----------------------------------------------------------------------
+
+    def attach(self, client: Connection, since: int | None) -> None:
+        """Welcome a client (replay after ``since`` or a snapshot) and start its fan-out.
+
+        Nothing awaits between building the welcome and joining ``clients``, so the
+        client gets every later event exactly once.
+        """
+        client.send(self.welcome(client, since))
+        self.clients.add(client)
+        self._presence_soon()
+
+    def detach(self, client: Connection) -> None:
+        if client in self.clients:
+            self.clients.discard(client)
+            self._presence_soon()
+
+    def welcome(self, client: Connection, since: int | None) -> str:
+        state = self.state
+        head: dict[str, Any] = {
+            "type": "welcome",
+            "you": {"id": client.viewer_id, "name": client.name, "role": client.role},
+            "seq": state.seq,
+            "server_time": time.time(),
+            "timer": self.timer.to_dict() if self.timer else None,
+        }
+        if since is not None and self.first_seq - 1 <= since <= state.seq:
+            items = ",".join(
+                e.for_viewer(client.viewer_id) for e in self.entries[since - self.first_seq + 1 :]
+            )
+            return encode(head)[:-1] + ',"events":[' + items + "]}"
+        head["state"] = games.snapshot(state, client.viewer_id)
+        return encode(head)
+
+    def _set_timer(self, seconds: int, now: float) -> None:
+        self.timer = Timer(ends_at=now + seconds, seconds=seconds) if seconds else None
+        self._send_presence()
+
+    def _presence_soon(self) -> None:
+        if self._presence_handle is None:
+            loop = asyncio.get_running_loop()
+            self._presence_handle = loop.call_later(self.presence_interval, self._send_presence)
+
+    def _send_presence(self) -> None:
+        if self._presence_handle is not None:
+            self._presence_handle.cancel()
+            self._presence_handle = None
+        online: dict[str, str] = {c.viewer_id: c.role for c in self.clients}
+        frame: dict[str, Any] = {
+            "type": "presence",
+            "online": sum(1 for role in online.values() if role != "projector"),
+            "participants_online": sum(1 for role in online.values() if role == "participant"),
+            "timer": self.timer.to_dict() if self.timer else None,
+            "server_time": time.time(),
+        }
+        public = encode(frame)
+        facilitator = encode({**frame, "online_ids": sorted(online)})
+        for client in self.clients:
+            client.send(facilitator if client.role == "facilitator" else public)

@@ -1,0 +1,170 @@
+"""Durable storage: boards, hashed tokens and the append-only event log.
+
+The event log is the source of truth: a board's state is the fold of its events. Events
+of one board are numbered by ``seq`` (1, 2, 3, ...); the primary key (board_id, seq)
+makes a gap or a duplicate impossible to commit. SQLite runs in WAL mode with
+``synchronous=NORMAL``: a committed transaction survives a killed process (what SIGKILL
+tests), not necessarily a power cut. Writes are serialised by one lock, as SQLite has one
+writer anyway; a batch of events is one transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from sqlalchemy import event as sa_event
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlmodel import Field, SQLModel, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+
+class BoardRow(SQLModel, table=True):
+    __tablename__ = "boards"
+    id: str = Field(primary_key=True)
+    join_code: str = Field(unique=True, index=True)
+    created_at: float
+
+
+class TokenRow(SQLModel, table=True):
+    __tablename__ = "tokens"
+    #: sha256 of the token; the token itself is never stored.
+    hash: str = Field(primary_key=True)
+    board_id: str = Field(index=True)
+    participant_id: str
+    role: str
+
+
+class EventRow(SQLModel, table=True):
+    __tablename__ = "events"
+    board_id: str = Field(primary_key=True)
+    seq: int = Field(primary_key=True)
+    kind: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class TokenGrant:
+    """A token's hash and what it lets its holder be on one board."""
+
+    hash: str
+    board_id: str
+    participant_id: str
+    role: str
+
+
+class Storage:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: AsyncEngine = create_async_engine(url)
+        self._write_lock = asyncio.Lock()
+        if url.startswith("sqlite"):
+            sa_event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+
+    async def open(self) -> None:
+        async with self.engine.begin() as conn:
+            await conn.run_sync(SQLModel.metadata.create_all)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    async def create_board(
+        self, board: BoardRow, grants: Sequence[TokenGrant], first_event: dict[str, Any]
+    ) -> None:
+        """The board, its first tokens and its ``board.created`` event, all or nothing."""
+        async with self._write_lock, AsyncSession(self.engine) as session:
+            session.add(board)
+            await self._insert(session, board.id, 1, [first_event], grants)
+            await session.commit()
+
+    async def append(
+        self,
+        board_id: str,
+        first_seq: int,
+        events: Sequence[dict[str, Any]],
+        grants: Iterable[TokenGrant] = (),
+    ) -> None:
+        """Commit events numbered from ``first_seq`` (and tokens issued with them)."""
+        async with self._write_lock, AsyncSession(self.engine) as session:
+            await self._insert(session, board_id, first_seq, events, list(grants))
+            await session.commit()
+
+    @staticmethod
+    async def _insert(
+        session: AsyncSession,
+        board_id: str,
+        first_seq: int,
+        events: Sequence[dict[str, Any]],
+        grants: Sequence[TokenGrant],
+    ) -> None:
+        if grants:
+            await session.execute(
+                insert(TokenRow),
+                [
+                    {
+                        "hash": g.hash,
+                        "board_id": g.board_id,
+                        "participant_id": g.participant_id,
+                        "role": g.role,
+                    }
+                    for g in grants
+                ],
+            )
+        if events:
+            await session.execute(
+                insert(EventRow),
+                [
+                    {
+                        "board_id": board_id,
+                        "seq": first_seq + i,
+                        "kind": e["kind"],
+                        "data": orjson.dumps(e),
+                    }
+                    for i, e in enumerate(events)
+                ],
+            )
+
+    async def load_events(self, board_id: str) -> list[dict[str, Any]]:
+        async with AsyncSession(self.engine) as session:
+            result = await session.exec(
+                select(EventRow.data)
+                .where(EventRow.board_id == board_id)
+                .order_by(
+                    EventRow.seq  # type: ignore[arg-type]
+                )
+            )
+            return [orjson.loads(data) for data in result.all()]
+
+    async def load_grants(self, board_id: str) -> list[TokenGrant]:
+        async with AsyncSession(self.engine) as session:
+            result = await session.exec(select(TokenRow).where(TokenRow.board_id == board_id))
+            return [TokenGrant(t.hash, t.board_id, t.participant_id, t.role) for t in result.all()]
+
+    async def board_by_code(self, join_code: str) -> BoardRow | None:
+        async with AsyncSession(self.engine) as session:
+            result = await session.exec(select(BoardRow).where(BoardRow.join_code == join_code))
+            return result.first()
+
+    async def board_exists(self, board_id: str) -> bool:
+        async with AsyncSession(self.engine) as session:
+            return await session.get(BoardRow, board_id) is not None
+
+    async def join_code_taken(self, join_code: str) -> bool:
+        return await self.board_by_code(join_code) is not None
+
+    async def board_ids(self) -> list[str]:
+        async with AsyncSession(self.engine) as session:
+            result = await session.exec(select(BoardRow.id))
+            return list(result.all())
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()

@@ -1,0 +1,185 @@
+"""The WebSocket endpoint ``/ws/{board_id}``: decode, authorize, hand over, nothing more.
+
+Errors come in three tiers: a rule or a frame broken -> an error frame, socket stays
+open; the protocol broken (no hello, bad token, a frame over the size limit) -> an error
+frame and a close with a policy code; anything unexpected -> logged, close 1011.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from typing import Any
+
+from starlette.websockets import WebSocketDisconnect
+
+import games
+from games.commands import parse_command
+
+from .config import Settings
+from .connection import CLOSE_INTERNAL, CLOSE_POLICY, CLOSE_TOO_BIG, Connection
+from .hub import Hub
+from .room import Job, Room
+from .storage import TokenGrant
+from .tokens import hash_token
+from .wire import decode_object, encode, error_frame
+
+log = logging.getLogger("gamestorm.ws")
+
+CID_MAX = 128
+
+
+class _Closed(Exception):
+    """The peer disconnected."""
+
+
+async def board_socket(websocket: Any) -> None:
+    hub: Hub = websocket.app.state.hub
+    settings: Settings = websocket.app.state.settings
+    board_id = websocket.path_params["board_id"]
+    await websocket.accept()
+    conn = Connection(
+        websocket,
+        outbox_limit=settings.outbox_limit,
+        rate=settings.commands_per_second,
+        burst=settings.command_burst,
+    )
+    room: Room | None = None
+    try:
+        room = await _greet(websocket, hub, settings, board_id, conn)
+        if room is None:
+            return
+        await _serve(websocket, settings, room, conn)
+    except _Closed:
+        pass
+    except Exception:
+        log.exception("board %s: connection failed", board_id)
+        conn.close(CLOSE_INTERNAL, "internal error")
+        if room is None:
+            await _close_now(websocket, CLOSE_INTERNAL)
+    finally:
+        if room is not None:
+            room.detach(conn)
+        await conn.stop()
+
+
+async def _greet(
+    websocket: Any, hub: Hub, settings: Settings, board_id: str, conn: Connection
+) -> Room | None:
+    """Read the hello, check the token, send the welcome; None if the client was refused."""
+    try:
+        text = await asyncio.wait_for(_receive_text(websocket, settings), settings.hello_timeout)
+        frame = decode_object(text)
+    except TimeoutError:
+        await _refuse(websocket, "bad_request", "send hello first", CLOSE_POLICY)
+        return None
+    except games.Rejection as rejection:
+        await _refuse(
+            websocket,
+            rejection.code,
+            rejection.message,
+            CLOSE_TOO_BIG if rejection.code == "too_large" else CLOSE_POLICY,
+        )
+        return None
+    if frame.get("type") != "hello":
+        await _refuse(websocket, "bad_request", "the first frame must be a hello", CLOSE_POLICY)
+        return None
+    token, since = frame.get("token"), frame.get("since")
+    if since is not None and (not isinstance(since, int) or isinstance(since, bool) or since < 0):
+        await _refuse(
+            websocket, "bad_request", "'since' must be a seq (0 or more) or null", CLOSE_POLICY
+        )
+        return None
+    room = await hub.room(board_id) if isinstance(token, str) and len(board_id) <= 64 else None
+    grant = _grant(room, token) if room is not None else None
+    if room is None or grant is None:
+        await _refuse(websocket, "unauthorized", "unknown board or wrong token", CLOSE_POLICY)
+        return None
+    conn.viewer_id, conn.role = grant.participant_id, grant.role
+    participant = room.state.participants.get(grant.participant_id)
+    conn.name = participant.name if participant else "Projector"
+    room.attach(conn, since)
+    conn.start()
+    return room
+
+
+def _grant(room: Room, token: Any) -> TokenGrant | None:
+    hashed = hash_token(token)
+    grant = room.grants.get(hashed)
+    if grant is None or not hmac.compare_digest(grant.hash, hashed):
+        return None
+    return grant
+
+
+async def _serve(websocket: Any, settings: Settings, room: Room, conn: Connection) -> None:
+    actor = games.Actor(conn.viewer_id, conn.role)
+    while not conn.closing:
+        cid: str | None = None
+        try:
+            text = await _receive_text(websocket, settings)
+            if not conn.allow_command():
+                raise games.Rejection("rate_limited", "too many frames; slow down")
+            frame = decode_object(text)
+            raw_cid = frame.get("cid")
+            if isinstance(raw_cid, str) and 0 < len(raw_cid) <= CID_MAX:
+                cid = raw_cid
+            if frame.get("type") == "hello":
+                _resync(room, conn, frame)
+                continue
+            if cid is None:
+                raise games.Rejection(
+                    "bad_request", f"'cid' must be a string of 1 to {CID_MAX} characters"
+                )
+            command = parse_command(frame)
+            if not room.submit(Job(command, actor, client=conn, cid=cid)):
+                raise games.Rejection("rate_limited", "the board is busy; try again")
+        except games.Rejection as rejection:
+            conn.send(error_frame(rejection, cid))
+            if rejection.code == "too_large":
+                conn.close(CLOSE_TOO_BIG, "frame too large", flush=True)
+
+
+def _resync(room: Room, conn: Connection, frame: dict[str, Any]) -> None:
+    """A second hello on an open socket: the client saw a gap and asks again."""
+    since = frame.get("since")
+    if since is not None and (not isinstance(since, int) or isinstance(since, bool) or since < 0):
+        raise games.Rejection("bad_request", "'since' must be a seq (0 or more) or null")
+    conn.send(room.welcome(conn, since))
+
+
+async def _receive_text(websocket: Any, settings: Settings) -> str:
+    """The next text frame; binary or oversized frames are Rejections, a close is _Closed."""
+    message = await websocket.receive()
+    if message["type"] == "websocket.disconnect":
+        raise _Closed
+    text = message.get("text")
+    if text is None:
+        data = message.get("bytes") or b""
+        if len(data) > settings.max_frame_bytes:
+            raise games.Rejection(
+                "too_large", f"frames are at most {settings.max_frame_bytes} bytes"
+            )
+        raise games.Rejection("bad_request", "binary frames are not part of the protocol")
+    if len(text) > settings.max_frame_bytes // 4 and (
+        len(text.encode("utf-8", "surrogatepass")) > settings.max_frame_bytes
+    ):
+        raise games.Rejection("too_large", f"frames are at most {settings.max_frame_bytes} bytes")
+    return str(text)
+
+
+async def _refuse(websocket: Any, code: str, message: str, close_code: int) -> None:
+    try:
+        await websocket.send_text(
+            encode({"type": "error", "cid": None, "code": code, "message": message})
+        )
+    except (RuntimeError, OSError, WebSocketDisconnect):  # the peer is already gone
+        return
+    await _close_now(websocket, close_code)
+
+
+async def _close_now(websocket: Any, code: int) -> None:
+    try:
+        await websocket.close(code)
+    except (RuntimeError, OSError, WebSocketDisconnect):  # already closed by the peer
+        pass
