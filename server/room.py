@@ -212,9 +212,9 @@ class Room:
         for job in batch:
             self._reply_error(job, failure)
         while not self.queue.empty():
-            job = self.queue.get_nowait()
-            if job is not None:
-                self._reply_error(job, failure)
+            queued = self.queue.get_nowait()
+            if queued is not None:
+                self._reply_error(queued, failure)
         for client in list(self.clients):
             client.close(CLOSE_INTERNAL, "board reloading; reconnect with since")
         self.clients.clear()
