@@ -10,6 +10,8 @@ import click
 
 from .config import DEFAULT_DB, Settings
 
+_DEFAULTS = Settings()
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
@@ -26,13 +28,41 @@ def main() -> None:
     show_default=True,
     type=click.Choice(["critical", "error", "warning", "info", "debug"]),
 )
-def serve(host: str, port: int, db: str, log_level: str) -> None:
+@click.option(
+    "--joins-per-minute",
+    default=_DEFAULTS.joins_per_minute,
+    show_default=True,
+    type=click.IntRange(min=1),
+    envvar="GAMESTORM_JOINS_PER_MINUTE",
+    help="Joins allowed per client address per minute (raise it for load benchmarks).",
+)
+@click.option(
+    "--commands-per-second",
+    default=_DEFAULTS.commands_per_second,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    envvar="GAMESTORM_COMMANDS_PER_SECOND",
+    help="Sustained commands per second one connection may send.",
+)
+def serve(
+    host: str,
+    port: int,
+    db: str,
+    log_level: str,
+    joins_per_minute: int,
+    commands_per_second: float,
+) -> None:
     """Run the board server (HTTP, WebSocket and the browser client)."""
     import uvicorn
 
     from .app import build_app
 
-    settings = Settings(db_url=db)
+    settings = Settings(
+        db_url=db,
+        joins_per_minute=joins_per_minute,
+        commands_per_second=commands_per_second,
+        command_burst=max(_DEFAULTS.command_burst, int(commands_per_second * 3)),
+    )
     app = build_app(settings)
     config = uvicorn.Config(
         app,
