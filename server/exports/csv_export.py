@@ -1,0 +1,81 @@
+"""CSV: one row per candidate, for spreadsheets.
+
+UTF-8 with a byte-order mark so Excel reads umlauts right; CRLF rows (RFC 4180); every
+text cell that a spreadsheet would take for a formula (starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return, also after leading spaces) gets a leading
+apostrophe, so a note like ``=HYPERLINK(...)`` stays text (OWASP "CSV injection").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+MEDIA_TYPE = "text/csv; charset=utf-8"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NOTE_SEPARATOR = "\n"
+
+
+def guard(cell: str) -> str:
+    """Neutralise a cell a spreadsheet would evaluate; anything else is left alone."""
+    if cell.lstrip(" ").startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def header(report: dict[str, Any]) -> list[str]:
+    criteria = [f"score {c}" for c in report["board"]["criteria"]]
+    return [
+        "place",
+        "candidate",
+        "summary",
+        "score",
+        *criteria,
+        "status",
+        "owner",
+        "next_step",
+        "decision_date",
+        "followup_status",
+        "first_places",
+        "spread",
+        "note_count",
+        "notes",
+        "column_id",
+    ]
+
+
+def rows(report: dict[str, Any]) -> list[list[Any]]:
+    """The table as values (numbers stay numbers; text not yet guarded)."""
+    out: list[list[Any]] = [header(report)]
+    for c in report["candidates"]:
+        followup = c["followup"] or {}
+        texts = [n["text"] for n in c["notes"] if n["text"] is not None]
+        out.append(
+            [
+                c["place"],
+                c["name"],
+                c["summary"],
+                c["total"],
+                *(c["per_criterion"].get(k) for k in report["board"]["criteria"]),
+                c["status"],
+                followup.get("owner", ""),
+                followup.get("next_step", ""),
+                followup.get("decide_by") or "",
+                followup.get("status", ""),
+                c["first_places"],
+                c["spread"],
+                len(c["notes"]),
+                NOTE_SEPARATOR.join(texts),
+                c["column_id"],
+            ]
+        )
+    return out
+
+
+def render_csv(report: dict[str, Any]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows(report):
+        writer.writerow(["" if v is None else guard(v) if isinstance(v, str) else v for v in row])
+    return buffer.getvalue().encode("utf-8-sig")

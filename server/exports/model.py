@@ -1,0 +1,317 @@
+"""The one results model every export renders, so JSON, CSV, Markdown and HTML agree.
+
+``build_report`` turns a board's state into plain JSON-able data. Every decision about
+what a reader may see is made here, once, and the renderers only format:
+
+- a note written in a private phase shows its text to its author only (``viewer_id``);
+- on anonymous boards no note carries an author and no order a participant: orders are
+  listed per criterion sorted by their content, so their position in the list cannot be
+  matched against who submitted what (the plain ``results["orders"]`` is sorted by
+  participant id, which would link an order to a person);
+- individual orders appear only once results are computed (before that they are private).
+
+Timestamps become ISO 8601 UTC strings. Columns have no names, so a candidate is called
+"Column N" and summarised by the texts of its first notes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from games import PARKING, BoardState
+
+REPORT_VERSION = 1
+SUMMARY_NOTES = 3
+SUMMARY_EXCERPT = 40
+
+
+def iso(timestamp: float | None) -> str | None:
+    """Epoch seconds as ISO 8601 UTC (``2026-05-04T09:30:00Z``)."""
+    if timestamp is None:
+        return None
+    moment = datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC)
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def excerpt(text: str, limit: int = SUMMARY_EXCERPT) -> str:
+    """One line of at most ``limit`` characters, for summaries."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def build_report(state: BoardState, *, viewer_id: str | None = None) -> dict[str, Any]:
+    """The board's results as plain data, as ``viewer_id`` (or anyone, if None) may see it."""
+    results = state.results
+    final = results is not None
+    candidate_ids = _candidate_ids(state)
+    names = {cid: _column_name(state, cid, i) for i, cid in enumerate(candidate_ids, start=1)}
+    scores = {c["column_id"]: c for c in results["candidates"]} if results else {}
+    selected = set(state.selected)
+    orders = _orders(state, viewer_id, candidate_ids) if results else []
+    counts = _order_counts(state, orders)
+    dists = _distributions(state, candidate_ids, orders)
+
+    def status(cid: str) -> str:
+        if not final:
+            return "open"
+        return "selected" if cid in selected else "parked"
+
+    candidates = [
+        _candidate(state, cid, names[cid], scores.get(cid), status(cid), viewer_id, counts, dists)
+        for cid in candidate_ids
+    ]
+    report: dict[str, Any] = {
+        "report_version": REPORT_VERSION,
+        "board": {
+            "id": state.board_id,
+            "title": state.title,
+            "anonymous": state.anonymous,
+            "criteria": list(state.criteria),
+            "top_n": state.top_n,
+            "created_at": iso(state.created_at),
+            "phase": state.phase.id,
+            "closed": state.closed,
+            "closed_at": iso(state.phase_log[-1][1]) if state.closed else None,
+            "results_final": final,
+        },
+        "prompt": state.prompt,
+        "game": {
+            "id": state.game.id,
+            "title": state.game.title,
+            "phases": [
+                {"id": p.id, "type": p.type, "kind": p.kind.value, "title": p.title}
+                for p in state.game.phases
+            ],
+        },
+        "timeline": _timeline(state),
+        "counts": {
+            "participants": sum(1 for p in state.participants.values() if p.role != "facilitator"),
+            "notes": len(state.notes),
+            "candidates": len(candidate_ids),
+            "parking_lot": len(state.parking),
+            "rankers": results["rankers"] if results else 0,
+            "orders": len(orders),
+            "orders_per_criterion": counts,
+        },
+        "candidates": candidates,
+        "agreement": dict(results["agreement"]) if results else {},
+        "selection": list(state.selected) if final else [],
+        "parked": [c["column_id"] for c in candidates if c["status"] == "parked"],
+        "swaps": [
+            {
+                "selected": s["selected"],
+                "selected_name": names.get(s["selected"], s["selected"]),
+                "parked": s["parked"],
+                "parked_name": names.get(s["parked"], s["parked"]),
+                "reason": s["reason"],
+                "at": iso(s["at"]),
+            }
+            for s in state.swaps
+        ],
+        "parking_lot": [_note(state, nid, viewer_id) for nid in state.parking],
+        "notes": _note_fates(state, names, scores, status, viewer_id),
+        "orders": orders,
+    }
+    if not state.anonymous:
+        report["participants"] = [
+            {"id": p.id, "name": p.name, "role": p.role} for p in state.participants.values()
+        ]
+    return report
+
+
+def _candidate_ids(state: BoardState) -> list[str]:
+    """Place order once results exist; else the candidates, or the columns, as made."""
+    if state.results is not None:
+        return [c["column_id"] for c in state.results["candidates"]]
+    if state.candidates:
+        return list(state.candidates)
+    return [c.id for c in sorted(state.columns.values(), key=lambda c: c.number)]
+
+
+def _column_name(state: BoardState, column_id: str, fallback: int) -> str:
+    column = state.columns.get(column_id)
+    return f"Column {column.number if column else fallback}"
+
+
+def _visible_text(state: BoardState, note_id: str, viewer_id: str | None) -> str | None:
+    note = state.notes[note_id]
+    if note.private and note.author != viewer_id:
+        return None
+    return note.text
+
+
+def _note(state: BoardState, note_id: str, viewer_id: str | None) -> dict[str, Any]:
+    """A note as the reader may see it: its author only on boards that are not anonymous."""
+    note = state.notes[note_id]
+    data: dict[str, Any] = {
+        "id": note.id,
+        "text": _visible_text(state, note_id, viewer_id),
+        "created_at": iso(note.created_at),
+        "mine": viewer_id is not None and note.author == viewer_id,
+    }
+    if not state.anonymous:
+        author = state.participants.get(note.author)
+        data["author"] = {"id": note.author, "name": author.name if author else None}
+    return data
+
+
+def _candidate(
+    state: BoardState,
+    column_id: str,
+    name: str,
+    score: dict[str, Any] | None,
+    status: str,
+    viewer_id: str | None,
+    counts: dict[str, int],
+    dists: dict[str, dict[str, list[int]]],
+) -> dict[str, Any]:
+    column = state.columns.get(column_id)
+    note_ids = list(column.notes) if column else []
+    notes = [_note(state, nid, viewer_id) for nid in note_ids]
+    texts = [n["text"] for n in notes if n["text"] is not None]
+    summary = " · ".join(excerpt(t) for t in texts[:SUMMARY_NOTES])
+    followup = state.followups.get(column_id)
+    per = dict(score["per_criterion"]) if score else {}
+    return {
+        "column_id": column_id,
+        "number": column.number if column else None,
+        "name": name,
+        "summary": summary,
+        "label": f"{name}: {summary}" if summary else name,
+        "place": score["place"] if score else None,
+        "total": score["total"] if score else None,
+        "per_criterion": per,
+        "mean_position": _means(state, score, counts),
+        "first_places": score["first_places"] if score else None,
+        "spread": score["spread"] if score else None,
+        "selected_by_ranking": bool(score["selected"]) if score else False,
+        "status": status,
+        "distribution": dists[column_id],
+        "followup": (
+            {
+                "owner": followup.owner,
+                "next_step": followup.next_step,
+                "decide_by": followup.decide_by,
+                "status": followup.status,
+            }
+            if followup
+            else None
+        ),
+        "notes": notes,
+    }
+
+
+def _means(
+    state: BoardState, score: dict[str, Any] | None, counts: dict[str, int]
+) -> dict[str, float | None]:
+    """Mean position per criterion: comparable across criteria with different turnout."""
+    per = score["per_criterion"] if score else {}
+    return {
+        c: round(per[c] / counts[c], 4) if counts.get(c) and c in per else None
+        for c in state.criteria
+    }
+
+
+def _orders(
+    state: BoardState, viewer_id: str | None, candidate_ids: list[str]
+) -> list[dict[str, Any]]:
+    """Individual orders from the frozen results; nameless and content-sorted if anonymous."""
+    assert state.results is not None
+    criteria = list(state.criteria)
+    place = {cid: i for i, cid in enumerate(candidate_ids)}
+    out: list[dict[str, Any]] = []
+    for raw in state.results["orders"]:
+        pid = raw["participant_id"]
+        item: dict[str, Any] = {"criterion": raw["criterion"], "order": list(raw["order"])}
+        if not state.anonymous:
+            person = state.participants.get(pid) if pid else None
+            item["participant"] = {"id": pid, "name": person.name if person else None}
+        item["mine"] = viewer_id is not None and pid == viewer_id
+        out.append(item)
+    if state.anonymous:
+        out.sort(
+            key=lambda o: (
+                criteria.index(o["criterion"]) if o["criterion"] in criteria else len(criteria),
+                [place.get(cid, len(place)) for cid in o["order"]],
+            )
+        )
+    return out
+
+
+def _order_counts(state: BoardState, orders: list[dict[str, Any]]) -> dict[str, int]:
+    counts = dict.fromkeys(state.criteria, 0)
+    for order in orders:
+        if order["criterion"] in counts:
+            counts[order["criterion"]] += 1
+    return counts
+
+
+def _distributions(
+    state: BoardState, candidate_ids: list[str], orders: list[dict[str, Any]]
+) -> dict[str, dict[str, list[int]]]:
+    """How often each candidate got each position (index 0: first), per criterion."""
+    size = len(candidate_ids)
+    dists = {cid: {c: [0] * size for c in state.criteria} for cid in candidate_ids}
+    for order in orders:
+        for position, cid in enumerate(order["order"]):
+            per = dists.get(cid)
+            if per is not None and order["criterion"] in per and position < size:
+                per[order["criterion"]][position] += 1
+    return dists
+
+
+def _timeline(state: BoardState) -> list[dict[str, Any]]:
+    titles = {p.id: p for p in state.game.phases}
+    out = []
+    for i, (phase_id, entered) in enumerate(state.phase_log):
+        left = state.phase_log[i + 1][1] if i + 1 < len(state.phase_log) else None
+        phase = titles.get(phase_id)
+        out.append(
+            {
+                "phase": phase_id,
+                "title": phase.title if phase else phase_id,
+                "kind": phase.kind.value if phase else None,
+                "entered_at": iso(entered),
+                "left_at": iso(left),
+                "seconds": round(left - entered, 3) if left is not None else None,
+            }
+        )
+    return out
+
+
+def _note_fates(
+    state: BoardState,
+    names: dict[str, str],
+    scores: dict[str, dict[str, Any]],
+    status: Callable[[str], str],
+    viewer_id: str | None,
+) -> list[dict[str, Any]]:
+    """Every note in the order written, with where it ended up ("what happens with mine?")."""
+    out = []
+    for note in state.notes.values():
+        data = _note(state, note.id, viewer_id)
+        column = note.column
+        place = None
+        if column is None:
+            outcome, where = "unsorted", "not sorted"
+        elif column == PARKING:
+            outcome, where = "parking_lot", "parking lot"
+        else:
+            name = names.get(column, "Column")
+            place = scores[column]["place"] if column in scores else None
+            outcome = status(column)
+            if outcome == "open":
+                outcome, where = "in_column", name
+            else:
+                where = f"{name} → place {place} → {outcome}"
+        data.update(
+            column_id=column if column != PARKING else None,
+            column=names.get(column) if column and column != PARKING else None,
+            place=place,
+            outcome=outcome,
+            where=where,
+        )
+        out.append(data)
+    return out
