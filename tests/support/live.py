@@ -25,7 +25,8 @@ class LiveServer:
     def __init__(self, db_path: Path, port: int | None = None, env: dict[str, str] | None = None):
         self.db_path = db_path
         self.port = port or free_port()
-        self.env = env or {}
+        # Every test joins from 127.0.0.1; the join throttle is tested on its own.
+        self.env = {"GAMESTORM_JOINS_PER_MINUTE": "100000", **(env or {})}
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = db_path.with_suffix(".log")
 
@@ -42,25 +43,25 @@ class LiveServer:
         return f"sqlite+aiosqlite:///{self.db_path}"
 
     def start(self) -> LiveServer:
-        log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the child
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "server.cli",
-                "serve",
-                "--port",
-                str(self.port),
-                "--db",
-                self.db_url,
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, **self.env},
-        )
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "server.cli",
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--db",
+                    self.db_url,
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **self.env},
+            )
         self._wait_healthy()
         return self
 

@@ -1,0 +1,58 @@
+"""A board with a facilitator and participants connected, ready to be driven by a test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .live import LiveServer
+from .wsclient import BoardClient, create_board, join
+
+
+@dataclass
+class Workshop:
+    server: LiveServer
+    board: dict[str, Any]
+    facilitator: BoardClient
+    participants: list[BoardClient]
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def board_id(self) -> str:
+        return str(self.board["board_id"])
+
+    @property
+    def everyone(self) -> list[BoardClient]:
+        return [self.facilitator, *self.participants]
+
+    async def advance(self, phase: str) -> int:
+        return await self.facilitator.ok("phase.advance", **{"from": phase})
+
+    async def settle(self) -> None:
+        """Wait until every client holds every event the board has."""
+        top = max(c.seq for c in self.everyone)
+        for client in self.everyone:
+            await client.wait_seq(top)
+
+    async def close(self) -> None:
+        for client in self.everyone:
+            await client.close()
+
+
+async def open_workshop(
+    server: LiveServer, names: tuple[str, ...] = ("Ann", "Ben", "Cem"), **options: Any
+) -> Workshop:
+    board = await create_board(server.base_url, **options)
+    facilitator = await BoardClient.connect(
+        server.ws_url, board["board_id"], board["facilitator_token"], name="facilitator"
+    )
+    participants, tokens = [], {"facilitator": board["facilitator_token"]}
+    for name in names:
+        joined = await join(server.base_url, board["join_code"], name)
+        tokens[name] = joined["token"]
+        participants.append(
+            await BoardClient.connect(server.ws_url, board["board_id"], joined["token"], name=name)
+        )
+    workshop = Workshop(server, board, facilitator, participants, tokens)
+    await workshop.settle()
+    return workshop
