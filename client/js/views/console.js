@@ -1,0 +1,409 @@
+// The facilitator's console: the phase stepper with what each phase is for, advancing
+// with a confirmation that says what will close, the timer, the score, the join code
+// with link and QR code, the board as it forms, and follow-up and swaps at close.
+
+import { downloadExport } from "../api.js";
+import { enableDrag } from "../dnd.js";
+import { h } from "../dom.js";
+import { t } from "../i18n.js";
+import { newId } from "../ids.js";
+import * as store from "../storage.js";
+import { currentPhase, nextPhase } from "../state.js";
+import { boardView, describePlace, NEW_COLUMN } from "./board.js";
+import { announce, errorText, phaseCard, phaseStepper, phaseTitle, promptText, scoreBoard, toast } from "./common.js";
+import { BoardPage } from "./page.js";
+import { copyText } from "./participant.js";
+import { columnNotes } from "./ranking.js";
+import { resultsView } from "./results.js";
+
+export function mountConsole(root, conn, boardId, token) {
+  const ui = { moveChoice: {}, followups: {}, swap: null, promptDraft: null, timerMinutes: "5", advancing: false };
+  const page = new BoardPage(root, conn, { role: "facilitator" });
+  const stepEl = h("div", { class: "region-steps" });
+  const contentEl = h("div", { class: "region-content" });
+  const asideEl = h("aside", { class: "console-aside", attrs: { "aria-label": t("share.title") } });
+  const dialog = h("dialog", { class: "confirm", attrs: { "aria-labelledby": "confirm-h" } });
+  page.body.append(
+    h("main", { id: "main", class: "console", tabIndex: -1 }, h("div", { class: "console-main" }, stepEl, contentEl), asideEl),
+    dialog,
+  );
+
+  page.region(stepEl, () => steps());
+  page.region(contentEl, () => content());
+  page.region(asideEl, () => aside());
+
+  enableDrag(contentEl, {
+    onActive: (active) => page.setDragging(active),
+    onDrop: ({ id, zone, index }) => moveNote(id, zone === "unsorted" ? null : zone, index),
+  });
+
+  function joinCode() {
+    const code = conn.joinCode || store.getCode(boardId);
+    if (code && code !== store.getCode(boardId)) store.setCode(boardId, code);
+    return code;
+  }
+
+  // ---- phase --------------------------------------------------------------------
+
+  function steps() {
+    const state = conn.state;
+    const next = nextPhase(state);
+    return [
+      phaseStepper(state),
+      phaseCard(state, "facilitator"),
+      h(
+        "div",
+        { class: "advance-row" },
+        next
+          ? h("button", {
+              type: "button",
+              class: "btn btn-primary btn-large",
+              fkey: "advance",
+              dataset: { advance: next.id },
+              disabled: ui.advancing,
+              text: t("advance.button", { phase: phaseTitle(next) }),
+              on: { click: openConfirm },
+            })
+          : h("p", { class: "hint", text: t("advance.last") }),
+        timerControls(),
+      ),
+    ];
+  }
+
+  function closingSummary(state) {
+    const phase = currentPhase(state);
+    const counts = state.counts;
+    const lines = [];
+    let blocked = null;
+    if (phase.type === "affinity") {
+      if (state.unsorted.length) blocked = t("advance.blocked.unsorted", { count: state.unsorted.length });
+      const filled = state.columns.filter((c) => c.notes.length).length;
+      lines.push(t("advance.closes.affinity", { columns: filled }));
+    } else if (phase.type === "rank") {
+      if (state.candidates.length && counts.rankings === 0) blocked = t("advance.blocked.noRankings");
+      lines.push(t("advance.closes.rank", { rankers: counts.rankers, participants: counts.participants, topN: state.board.top_n }));
+    } else if (phase.type === "generate") {
+      lines.push(t("advance.closes.generate", { notes: counts.notes }));
+    } else if (phase.type === "ignite") {
+      lines.push(t("advance.closes.ignite"));
+    }
+    return { lines, blocked };
+  }
+
+  function openConfirm() {
+    const state = conn.state;
+    const phase = currentPhase(state);
+    const next = nextPhase(state);
+    if (!next) return;
+    const { lines, blocked } = closingSummary(state);
+    const confirmButton = h("button", {
+      type: "button",
+      class: "btn btn-primary",
+      disabled: Boolean(blocked),
+      dataset: { confirmAdvance: "" },
+      text: t("advance.confirm", { next: phaseTitle(next) }),
+      on: {
+        click: async () => {
+          confirmButton.disabled = true;
+          ui.advancing = true;
+          try {
+            await conn.send("phase.advance", { from: phase.id });
+            dialog.close();
+          } catch (error) {
+            errorBox.textContent = errorText(error);
+            errorBox.hidden = false;
+          } finally {
+            ui.advancing = false;
+            page.schedule();
+          }
+        },
+      },
+    });
+    const errorBox = h("p", { class: "notice notice-error", hidden: !blocked, attrs: { role: "alert" }, text: blocked || "" });
+    dialog.replaceChildren(
+      h("h2", { id: "confirm-h", text: t("advance.confirmTitle", { current: phaseTitle(phase), next: phaseTitle(next) }) }),
+      lines.map((line) => h("p", { text: line })),
+      h("p", { class: "hint", text: `${phaseTitle(next)}: ${t(`purpose.${next.type}`)}` }),
+      errorBox,
+      h(
+        "div",
+        { class: "button-row" },
+        confirmButton,
+        h("button", { type: "button", class: "btn btn-quiet", text: t("advance.cancel"), on: { click: () => dialog.close() } }),
+      ),
+    );
+    dialog.showModal();
+    (blocked ? dialog.querySelector(".btn-quiet") : confirmButton).focus();
+  }
+
+  function timerControls() {
+    const send = async (seconds) => {
+      try {
+        await conn.send("timer.set", { seconds });
+      } catch (error) {
+        toast(errorText(error), "error");
+      }
+    };
+    const running = conn.timeLeft() !== null;
+    return h(
+      "form",
+      {
+        class: "timer-form",
+        attrs: { "aria-label": t("timer.title") },
+        on: {
+          submit: (event) => {
+            event.preventDefault();
+            const minutes = Number(String(ui.timerMinutes).replace(",", "."));
+            if (minutes > 0 && minutes <= 24 * 60) send(Math.round(minutes * 60));
+          },
+        },
+      },
+      h("label", { htmlFor: "timer-min", text: t("timer.minutes") }),
+      h("input", {
+        id: "timer-min",
+        fkey: "timer-min",
+        type: "number",
+        min: "0.5",
+        max: "1440",
+        step: "0.5",
+        inputMode: "decimal",
+        value: ui.timerMinutes,
+        on: { input: (event) => (ui.timerMinutes = event.target.value) },
+      }),
+      h("button", { type: "submit", class: "btn btn-secondary btn-small", fkey: "timer-start", text: t("timer.start") }),
+      running
+        ? h("button", { type: "button", class: "btn btn-quiet btn-small", fkey: "timer-clear", text: t("timer.clear"), on: { click: () => send(0) } })
+        : null,
+    );
+  }
+
+  // ---- phase content ------------------------------------------------------------
+
+  function content() {
+    const state = conn.state;
+    const phase = currentPhase(state);
+    const parts = [];
+    if (phase.commands.includes("prompt.set")) parts.push(promptEditor(state));
+    else parts.push(h("section", { class: "prompt-box", attrs: { "aria-label": t("prompt.title") } }, promptText(state.prompt)));
+    switch (phase.type) {
+      case "ignite":
+      case "generate":
+        parts.push(people(state));
+        break;
+      case "affinity":
+        parts.push(boardView(state, { interactive: true, ui, onMove: moveNote }));
+        break;
+      case "rank":
+        parts.push(rankProgress(state));
+        break;
+      case "close":
+        parts.push(
+          resultsView(state, { editable: true, ui, onFollowup: setFollowup, onSwap: swap }),
+          exports(),
+        );
+        break;
+      default:
+        break;
+    }
+    return parts;
+  }
+
+  function promptEditor(state) {
+    if (ui.promptDraft === null) ui.promptDraft = state.prompt || "";
+    const changed = ui.promptDraft.trim() !== (state.prompt || "");
+    return h(
+      "form",
+      {
+        class: "prompt-editor",
+        on: {
+          submit: async (event) => {
+            event.preventDefault();
+            const text = ui.promptDraft.trim();
+            if (!text) return;
+            try {
+              await conn.send("prompt.set", { text });
+              ui.promptDraft = text;
+              toast(t("prompt.saved"));
+            } catch (error) {
+              toast(errorText(error), "error");
+            }
+            page.schedule();
+          },
+        },
+      },
+      h("h2", {}, h("label", { htmlFor: "prompt-text", text: t("prompt.title") })),
+      promptText(state.prompt, { large: true }),
+      h("p", { id: "prompt-help", class: "hint", text: t("start.promptHelp") }),
+      h("textarea", {
+        id: "prompt-text",
+        fkey: "prompt-text",
+        rows: 2,
+        maxLength: 1000,
+        value: ui.promptDraft,
+        attrs: { "aria-describedby": "prompt-help" },
+        on: { input: (event) => (ui.promptDraft = event.target.value) },
+      }),
+      h("button", { type: "submit", class: ["btn", changed ? "btn-primary" : "btn-secondary"], fkey: "prompt-save", text: t("prompt.save") }),
+    );
+  }
+
+  function people(state) {
+    const list = state.participants.filter((p) => p.role !== "facilitator");
+    const online = new Set(conn.presence?.online_ids || []);
+    return h(
+      "section",
+      { class: "people", attrs: { "aria-labelledby": "people-h" } },
+      h("h2", { id: "people-h", text: t("participants.title", { count: list.length }) }),
+      list.length === 0 ? h("p", { class: "hint", text: t("participants.none") }) : null,
+      h(
+        "ul",
+        { class: "people-list" },
+        list.map((p) =>
+          h("li", { class: online.has(p.id) ? "is-online" : "" }, h("span", { class: "presence-dot", attrs: { "aria-hidden": "true" } }), h("span", { text: p.name })),
+        ),
+      ),
+    );
+  }
+
+  function rankProgress(state) {
+    const submitted = state.rankings.submitted;
+    const list = state.participants.filter((p) => p.role !== "facilitator");
+    return h(
+      "section",
+      { class: "rank-progress", attrs: { "aria-labelledby": "rp-h" } },
+      h("h2", { id: "rp-h", text: t("rank.progress", { rankers: state.counts.rankers, participants: list.length }) }),
+      h(
+        "ul",
+        { class: "criteria-progress" },
+        state.board.criteria.map((criterion) => {
+          const count = Object.values(submitted).filter((c) => c.includes(criterion)).length;
+          return h("li", { text: t("rank.byCriterion", { criterion, count }) });
+        }),
+      ),
+      h(
+        "ul",
+        { class: "people-list" },
+        list.map((p) => {
+          const done = (submitted[p.id] || []).length;
+          const all = done >= state.board.criteria.length;
+          return h("li", { class: all ? "is-done" : "" }, h("span", { class: "presence-dot", attrs: { "aria-hidden": "true" } }), h("span", { text: `${p.name} ${all ? "✓" : `${done}/${state.board.criteria.length}`}` }));
+        }),
+      ),
+      h(
+        "ol",
+        { class: "cards" },
+        state.candidates.map((id) => {
+          const column = state.columns.find((c) => c.id === id);
+          return h("li", { class: "card" }, h("h3", { text: describePlace(state, id) }), columnNotes(state, column));
+        }),
+      ),
+    );
+  }
+
+  function exports() {
+    return h(
+      "section",
+      { class: "results-block exports", attrs: { "aria-labelledby": "exp-h" } },
+      h("h2", { id: "exp-h", text: t("results.export") }),
+      h(
+        "div",
+        { class: "button-row" },
+        ["html", "md", "csv", "json"].map((format) =>
+          h("button", {
+            type: "button",
+            class: "btn btn-secondary btn-small",
+            text: format.toUpperCase(),
+            on: {
+              click: async () => {
+                try {
+                  await downloadExport(boardId, format, token);
+                } catch (error) {
+                  toast(errorText(error), "error");
+                }
+              },
+            },
+          }),
+        ),
+        h("a", { class: "btn btn-quiet btn-small", href: `/results/${encodeURIComponent(boardId)}`, text: t("results.open") }),
+      ),
+    );
+  }
+
+  // ---- side panel ---------------------------------------------------------------
+
+  function aside() {
+    const code = joinCode();
+    const link = code ? `${location.origin}/join/${code}` : null;
+    const projectorToken = store.getToken(boardId, "projector");
+    const projectorUrl = projectorToken
+      ? `/project/${encodeURIComponent(boardId)}#token=${encodeURIComponent(projectorToken)}${code ? `&code=${encodeURIComponent(code)}` : ""}`
+      : null;
+    return [
+      h(
+        "section",
+        { class: "share", attrs: { "aria-labelledby": "share-h" } },
+        h("h2", { id: "share-h", text: t("share.title") }),
+        code
+          ? [
+              h("p", { class: "join-code-label", text: t("share.code") }),
+              h("p", { class: "join-code", dataset: { joinCode: code }, text: code }),
+              h("img", { class: "qr", src: `/join/${encodeURIComponent(code)}/qr.svg`, alt: t("share.qr"), width: 200, height: 200 }),
+              h("p", { class: "join-link" }, h("a", { href: link, target: "_blank", rel: "noopener", text: link })),
+              h("button", { type: "button", class: "btn btn-secondary btn-small", fkey: "copy-link", text: t("share.copy"), on: { click: () => copyText(link) } }),
+            ]
+          : null,
+        projectorUrl
+          ? h(
+              "p",
+              { class: "projector-link" },
+              h("a", { class: "btn btn-quiet btn-small", href: projectorUrl, target: "_blank", rel: "noopener", dataset: { projectorLink: "" }, text: t("share.projector") }),
+              h("span", { class: "hint", text: ` ${t("share.projectorHelp")}` }),
+            )
+          : null,
+      ),
+      h("section", { class: "aside-score", attrs: { "aria-labelledby": "score-h" } }, h("h2", { id: "score-h", text: t("score.title") }), scoreBoard(conn)),
+    ];
+  }
+
+  // ---- commands -----------------------------------------------------------------
+
+  async function moveNote(noteId, target, index) {
+    try {
+      if (target === NEW_COLUMN) {
+        const columnId = newId();
+        await conn.send("column.create", { column_id: columnId });
+        await conn.send("note.move", { note_id: noteId, column_id: columnId, index: 0 });
+        announce(t("board.moved", { target: describePlace(conn.state, columnId) }));
+      } else {
+        await conn.send("note.move", { note_id: noteId, column_id: target, index });
+        announce(t("board.moved", { target: describePlace(conn.state, target) }));
+      }
+    } catch (error) {
+      toast(errorText(error), "error");
+    }
+  }
+
+  async function setFollowup(columnId, values) {
+    try {
+      await conn.send("followup.set", { column_id: columnId, ...values });
+      delete ui.followups[columnId];
+      toast(t("followup.saved"));
+    } catch (error) {
+      toast(errorText(error), "error");
+    }
+    page.schedule();
+  }
+
+  async function swap(selected, parked, reason) {
+    try {
+      await conn.send("selection.swap", { selected, parked, reason });
+      ui.swap = null;
+      toast(t("swap.done"));
+    } catch (error) {
+      toast(errorText(error), "error");
+    }
+    page.schedule();
+  }
+
+  return page;
+}

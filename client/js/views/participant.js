@@ -1,0 +1,397 @@
+// The participant's view, phone first: the prompt and phase, writing own notes, sorting
+// the board, ranking the columns, and the results with the fate of one's own notes.
+
+import { enableDrag } from "../dnd.js";
+import { h } from "../dom.js";
+import { t } from "../i18n.js";
+import { newId } from "../ids.js";
+import * as store from "../storage.js";
+import { currentPhase } from "../state.js";
+import { boardView, describePlace, LAST, NEW_COLUMN } from "./board.js";
+import { errorText, filledSentence, phaseCard, phaseStepper, promptParts, promptText, scoreBoard, toast } from "./common.js";
+import { BoardPage } from "./page.js";
+import { rankingView, workingOrder } from "./ranking.js";
+import { resultsView } from "./results.js";
+
+function canWrite(state) {
+  return currentPhase(state).commands.includes("note.create");
+}
+
+export function mountParticipant(root, conn, boardId) {
+  const ui = {
+    moveChoice: {},
+    rankOrders: store.getRankDraft(boardId),
+    busy: {},
+    editing: null,
+    editText: "",
+    deleteArmed: null,
+    sending: false,
+  };
+  const page = new BoardPage(root, conn, { role: "participant", onPhaseChange: (phase, previous) => phaseChanged(phase, previous) });
+  const phaseEl = h("div", { class: "region-phase" });
+  const draftEl = h("div", { class: "region-draft" });
+  const composerEl = h("div", { class: "region-composer" });
+  const contentEl = h("div", { class: "region-content" });
+  page.body.append(h("main", { id: "main", class: "participant", tabIndex: -1 }, phaseEl, draftEl, composerEl, contentEl));
+  root.querySelector("main#main")?.focus?.({ preventScroll: true });
+
+  page.region(phaseEl, () => {
+    const state = conn.state;
+    return [
+      phaseStepper(state, { compact: true }),
+      phaseCard(state, "participant"),
+      canWrite(state) ? null : h("section", { class: "prompt-box", attrs: { "aria-label": t("prompt.title") } }, promptText(state.prompt)),
+      scoreBoard(conn),
+    ];
+  });
+  page.region(draftEl, () => draftNotice());
+  page.region(contentEl, () => content());
+  page.onLang = () => buildComposer();
+
+  enableDrag(contentEl, {
+    onActive: (active) => page.setDragging(active),
+    onDrop: ({ id, zone, index }) => {
+      if (zone.startsWith("rank:")) {
+        const criterion = conn.state.board.criteria[Number(zone.slice(5))];
+        const order = workingOrder(conn.state, ui, conn.me.id, criterion).filter((c) => c !== id);
+        order.splice(index, 0, id);
+        setRankOrder(criterion, order);
+        return;
+      }
+      moveNote(id, zone === "unsorted" ? null : zone, index);
+    },
+  });
+
+  // ---- writing notes --------------------------------------------------------------
+
+  function phaseChanged(phase, previous) {
+    if (previous !== null && ui.editing) {
+      const note = conn.state.noteIndex.get(ui.editing);
+      if (note && ui.editText.trim() && ui.editText !== note.text && !canWrite(conn.state)) {
+        store.setDraft(boardId, ui.editText);
+      }
+      ui.editing = null;
+    }
+    buildComposer();
+  }
+
+  function buildComposer() {
+    const state = conn.state;
+    if (!state || !canWrite(state)) {
+      composerEl.replaceChildren();
+      return;
+    }
+    const parts = promptParts(state.prompt);
+    const textarea = h("textarea", {
+      id: "note-text",
+      class: "composer-text",
+      rows: 2,
+      maxLength: 1000,
+      value: store.getDraft(boardId),
+      attrs: { "aria-describedby": "note-hint", autocomplete: "off", enterkeyhint: "send" },
+      on: {
+        input: (event) => store.setDraft(boardId, event.target.value),
+        keydown: (event) => {
+          if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+            event.preventDefault();
+            form.requestSubmit();
+          }
+        },
+      },
+    });
+    const button = h("button", { type: "submit", class: "btn btn-primary", text: t("notes.add") });
+    const form = h(
+      "form",
+      {
+        class: "composer",
+        on: {
+          submit: async (event) => {
+            event.preventDefault();
+            const text = textarea.value.trim();
+            if (!text || ui.sending) {
+              if (!text) textarea.focus();
+              return;
+            }
+            ui.sending = true;
+            button.disabled = true;
+            try {
+              await conn.send("note.create", { note_id: newId(), text });
+              if (textarea.value.trim() === text) {
+                textarea.value = "";
+                store.setDraft(boardId, "");
+              }
+              toast(t("notes.added"), "quiet");
+            } catch (error) {
+              toast(errorText(error), "error");
+            } finally {
+              ui.sending = false;
+              button.disabled = false;
+              if (document.activeElement === document.body) textarea.focus();
+            }
+          },
+        },
+      },
+      h("h2", { class: "composer-title" }, h("label", { htmlFor: "note-text", text: t("notes.write") })),
+      parts && parts.hasBlank
+        ? h("div", { class: "blank-sentence" }, h("span", { class: "blank-before", text: parts.before }), textarea, h("span", { class: "blank-after", text: parts.after }))
+        : h("div", {}, promptText(state.prompt), textarea),
+      h("p", { id: "note-hint", class: "hint", text: t("notes.hint") }),
+      button,
+    );
+    composerEl.replaceChildren(form);
+  }
+
+  function draftNotice() {
+    const state = conn.state;
+    const draft = store.getDraft(boardId);
+    if (!draft.trim() || canWrite(state)) return null;
+    return h(
+      "section",
+      { class: "notice notice-draft", dataset: { draft: "" }, attrs: { "aria-labelledby": "draft-h" } },
+      h("h2", { id: "draft-h", text: t("draft.title") }),
+      h("blockquote", { class: "draft-text", text: draft }),
+      h("p", { class: "hint", text: t("draft.keep") }),
+      h(
+        "div",
+        { class: "button-row" },
+        h("button", {
+          type: "button",
+          class: "btn btn-secondary",
+          fkey: "draft-copy",
+          text: t("draft.copy"),
+          on: { click: () => copyText(draft) },
+        }),
+        h("button", {
+          type: "button",
+          class: "btn btn-quiet",
+          fkey: "draft-discard",
+          text: t("draft.discard"),
+          on: {
+            click: () => {
+              store.setDraft(boardId, "");
+              page.schedule();
+            },
+          },
+        }),
+      ),
+    );
+  }
+
+  function myNotes() {
+    const state = conn.state;
+    const mine = state.notes.filter((n) => n.mine);
+    const others = state.notes.length - mine.length;
+    return h(
+      "section",
+      { class: "my-notes", attrs: { "aria-labelledby": "mine-h" } },
+      h("h2", { id: "mine-h", text: t("notes.mine", { count: mine.length }) }),
+      mine.length === 0 ? h("p", { class: "hint", text: t("notes.noneYet") }) : null,
+      h("ul", { class: "note-list own-list" }, mine.map((note) => myNote(state, note))),
+      h("p", { class: "others-count", dataset: { othersCount: String(others) }, text: t("notes.others", { count: others }) }),
+    );
+  }
+
+  function myNote(state, note) {
+    if (ui.editing === note.id) {
+      const editId = `edit-${note.id}`;
+      return h(
+        "li",
+        { class: "note note-mine note-editing", dataset: { note: note.id } },
+        h(
+          "form",
+          {
+            on: {
+              submit: async (event) => {
+                event.preventDefault();
+                const text = ui.editText.trim();
+                if (!text) return;
+                try {
+                  if (text !== note.text) await conn.send("note.edit", { note_id: note.id, text });
+                  ui.editing = null;
+                  toast(t("notes.saved"), "quiet");
+                } catch (error) {
+                  toast(errorText(error), "error");
+                }
+                page.schedule();
+                requestAnimationFrame(() => contentEl.querySelector(`[data-fkey="edit-btn-${note.id}"]`)?.focus());
+              },
+            },
+          },
+          h("label", { class: "visually-hidden", htmlFor: editId, text: t("notes.edit") }),
+          h("textarea", {
+            id: editId,
+            fkey: editId,
+            rows: 2,
+            maxLength: 1000,
+            value: ui.editText,
+            on: {
+              input: (event) => (ui.editText = event.target.value),
+              keydown: (event) => {
+                if (event.key === "Escape") {
+                  ui.editing = null;
+                  page.schedule();
+                }
+              },
+            },
+          }),
+          h(
+            "div",
+            { class: "button-row" },
+            h("button", { type: "submit", class: "btn btn-primary btn-small", text: t("notes.save") }),
+            h("button", {
+              type: "button",
+              class: "btn btn-quiet btn-small",
+              text: t("notes.cancel"),
+              on: {
+                click: () => {
+                  ui.editing = null;
+                  page.schedule();
+                },
+              },
+            }),
+          ),
+        ),
+      );
+    }
+    const armed = ui.deleteArmed === note.id;
+    return h(
+      "li",
+      { class: "note note-mine", dataset: { note: note.id } },
+      h("p", { class: "note-body" }, filledSentence(state.prompt, note.text ?? "")),
+      h(
+        "div",
+        { class: "button-row" },
+        h("button", {
+          type: "button",
+          class: "btn btn-quiet btn-small",
+          fkey: `edit-btn-${note.id}`,
+          text: t("notes.edit"),
+          on: {
+            click: () => {
+              ui.editing = note.id;
+              ui.editText = note.text ?? "";
+              page.schedule();
+              requestAnimationFrame(() => requestAnimationFrame(() => document.getElementById(`edit-${note.id}`)?.focus()));
+            },
+          },
+        }),
+        h("button", {
+          type: "button",
+          class: ["btn", "btn-small", armed ? "btn-danger" : "btn-quiet"],
+          fkey: `del-btn-${note.id}`,
+          text: armed ? t("notes.deleteConfirm") : t("notes.delete"),
+          on: {
+            click: async () => {
+              if (!armed) {
+                ui.deleteArmed = note.id;
+                page.schedule();
+                setTimeout(() => {
+                  if (ui.deleteArmed === note.id) {
+                    ui.deleteArmed = null;
+                    page.schedule();
+                  }
+                }, 4000);
+                return;
+              }
+              ui.deleteArmed = null;
+              try {
+                await conn.send("note.delete", { note_id: note.id });
+                toast(t("notes.deleted"));
+                document.getElementById("note-text")?.focus();
+              } catch (error) {
+                toast(errorText(error), "error");
+              }
+            },
+          },
+        }),
+      ),
+    );
+  }
+
+  // ---- sorting and ranking --------------------------------------------------------
+
+  async function moveNote(noteId, target, index) {
+    try {
+      if (target === NEW_COLUMN) {
+        const columnId = newId();
+        await conn.send("column.create", { column_id: columnId });
+        await conn.send("note.move", { note_id: noteId, column_id: columnId, index: 0 });
+        toast(t("board.moved", { target: describePlace(conn.state, columnId) }), "quiet");
+      } else {
+        await conn.send("note.move", { note_id: noteId, column_id: target, index });
+        toast(t("board.moved", { target: describePlace(conn.state, target) }), "quiet");
+      }
+    } catch (error) {
+      toast(errorText(error), "error");
+    }
+  }
+
+  function setRankOrder(criterion, order) {
+    ui.rankOrders[criterion] = order;
+    store.setRankDraft(boardId, ui.rankOrders);
+    page.schedule();
+  }
+
+  async function submitRanking(criterion, order) {
+    ui.busy[criterion] = true;
+    page.schedule();
+    try {
+      await conn.send("ranking.submit", { criterion, order });
+      toast(t("rank.sent", { criterion }));
+    } catch (error) {
+      toast(errorText(error), "error");
+    } finally {
+      ui.busy[criterion] = false;
+      page.schedule();
+    }
+  }
+
+  function content() {
+    const state = conn.state;
+    const type = currentPhase(state).type;
+    if (canWrite(state)) return myNotes();
+    switch (type) {
+      case "affinity":
+        return boardView(state, { interactive: true, ui, onMove: moveNote });
+      case "rank":
+        return rankingView(state, {
+          ui,
+          meId: conn.me.id,
+          onReorder: (criterion, order, columnId) => {
+            setRankOrder(criterion, order);
+            requestAnimationFrame(() => requestAnimationFrame(() => {
+              const button = contentEl.querySelector(`[data-criterion="${CSS.escape(criterion)}"] [data-column="${CSS.escape(columnId)}"] button:not([disabled])`);
+              if (button && !contentEl.contains(document.activeElement)) button.focus();
+            }));
+          },
+          onSubmit: submitRanking,
+        });
+      case "close":
+        return resultsView(state, {});
+      default:
+        return h("p", { class: "panel waiting", text: t(`may.participant.${type}`) });
+    }
+  }
+
+  return page;
+}
+
+export async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    toast(t("share.copied"));
+    return;
+  } catch {
+    // no clipboard API outside secure contexts: fall back to a selection
+  }
+  const area = h("textarea", { value: text, class: "offscreen", attrs: { "aria-hidden": "true" } });
+  document.body.appendChild(area);
+  area.select();
+  try {
+    document.execCommand("copy");
+    toast(t("share.copied"));
+  } catch {
+    // nothing more to try; the text is on screen to copy by hand
+  }
+  area.remove();
+}
