@@ -57,10 +57,16 @@ def redact(event: dict[str, Any], anonymous: bool) -> Redacted:
     if kind == "ranking.submitted":
         return Redacted({**event, "order": None}, event["participant_id"], event)
     if kind == "results.computed" and anonymous:
-        results = dict(event["results"])
-        results["orders"] = [{**o, "participant_id": None} for o in results["orders"]]
+        results = {**event["results"], "orders": anonymous_orders(event["results"]["orders"])}
         return Redacted({**event, "results": results})
     return Redacted(event)
+
+
+def anonymous_orders(orders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Orders without names, sorted by content: the stored order (by participant id)
+    would let anyone who knows the ids, and who ranked, link orders back to people."""
+    blank = [{**o, "participant_id": None} for o in orders]
+    return sorted(blank, key=lambda o: (o["criterion"], o["order"]))
 
 
 def snapshot(state: BoardState, viewer_id: str) -> dict[str, Any]:
@@ -86,7 +92,7 @@ def snapshot(state: BoardState, viewer_id: str) -> dict[str, Any]:
             mine_rankings[criterion] = list(order)
     results = state.results
     if results is not None and anonymous:
-        results = {**results, "orders": [{**o, "participant_id": None} for o in results["orders"]]}
+        results = {**results, "orders": anonymous_orders(results["orders"])}
     return {
         "board": {
             "id": state.board_id,
