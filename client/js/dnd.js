@@ -44,6 +44,8 @@ export function enableDrag(root, { onDrop, onActive = () => {} }) {
       frame: 0,
     };
     if (onHandle) event.preventDefault();
+    // hold re-renders from the press on, so the pressed element stays in the page
+    onActive(true);
     window.addEventListener("pointermove", onPointerMove, { passive: false });
     window.addEventListener("pointerup", onPointerUp);
     window.addEventListener("pointercancel", cancel);
@@ -68,7 +70,6 @@ export function enableDrag(root, { onDrop, onActive = () => {} }) {
     drag.item.classList.add("is-dragging");
     document.body.classList.add("dragging-active");
     drag.started = true;
-    onActive(true);
     drag.frame = requestAnimationFrame(tick);
   }
 
@@ -156,7 +157,6 @@ export function enableDrag(root, { onDrop, onActive = () => {} }) {
   function cleanup() {
     if (!drag) return;
     cancelAnimationFrame(drag.frame);
-    const started = drag.started;
     drag.ghost?.remove();
     drag.marker?.remove();
     drag.item.classList.remove("is-dragging");
@@ -167,7 +167,7 @@ export function enableDrag(root, { onDrop, onActive = () => {} }) {
     window.removeEventListener("pointerup", onPointerUp);
     window.removeEventListener("pointercancel", cancel);
     window.removeEventListener("keydown", onKeyDown, true);
-    if (started) onActive(false);
+    onActive(false);
   }
 
   root.addEventListener("pointerdown", onPointerDown);

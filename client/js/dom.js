@@ -11,7 +11,7 @@ export function h(tag, props = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     switch (name) {
       case "class":
-        el.className = Array.isArray(value) ? value.filter(Boolean).join(" ") : value;
+        el.className = Array.isArray(value) ? value.flat(Infinity).filter(Boolean).join(" ") : value;
         break;
       case "text":
         el.textContent = String(value);

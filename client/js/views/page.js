@@ -27,7 +27,15 @@ export class BoardPage {
       if (kind === "phase.changed" || event.detail.welcome) this.checkPhase();
       this.schedule();
     });
-    conn.addEventListener("presence", () => this.schedule());
+    let lastPresence = "";
+    conn.addEventListener("presence", () => {
+      // presence arrives often; re-render only when what it shows has changed
+      const p = conn.presence || {};
+      const key = JSON.stringify([p.online, p.participants_online, p.timer, p.online_ids]);
+      if (key === lastPresence) return;
+      lastPresence = key;
+      this.schedule();
+    });
     conn.addEventListener("status", () => {
       if (conn.status === "offline") announce(t("conn.offline"));
       if (conn.status === "online") announce(t("conn.online"));
