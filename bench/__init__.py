@@ -1,0 +1,1 @@
+"""Load benchmark of the board server: ``python -m bench --help``."""
