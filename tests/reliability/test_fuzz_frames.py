@@ -285,6 +285,8 @@ bodies = st.one_of(
 
 def assert_http_contract(response: httpx.Response) -> None:
     assert response.status_code < 500, (response.status_code, response.text[:500])
+    if response.status_code == 400 and response.text == "Invalid HTTP request received.":
+        return  # uvicorn's HTTP parser refused a malformed header before the app saw it
     if response.status_code >= 400:
         body = response.json()
         assert body["error"] in games.CODES, body
@@ -330,7 +332,7 @@ async def test_hostile_export_requests_get_contract_errors(
             f"/api/boards/{fuzz_board.board_id}/export.json",
             headers=headers,  # type: ignore[arg-type]
         )
-    assert real.status_code in (401, 403) or authorization.strip() == (
+    assert real.status_code in (400, 401, 403) or authorization.strip() == (
         "Bearer " + fuzz_board.tokens["facilitator"]
     ), real.status_code
 
