@@ -164,6 +164,9 @@ export class BoardConnection extends EventTarget {
       case "presence":
         this.presence = frame;
         if ("timer" in frame) this.timer = frame.timer;
+        if (typeof frame.server_time === "number") {
+          this.clockOffset = frame.server_time - Date.now() / 1000;
+        }
         this.emit("presence");
         break;
       default:

@@ -66,7 +66,7 @@ export function boardView(state, options) {
     interactive
       ? h(
           "div",
-          { class: "zone zone-new", dataset: { drop: NEW_COLUMN }, attrs: { "aria-label": t("board.newColumnHelp") } },
+          { class: "zone zone-new", dataset: { drop: NEW_COLUMN } },
           h("span", { class: "zone-new-plus", attrs: { "aria-hidden": "true" } }, "+"),
           h("span", { text: t("board.newColumnHelp") }),
         )
