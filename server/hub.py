@@ -40,10 +40,12 @@ class Hub:
             if not log_events:
                 return None
             grants = await self.storage.load_grants(board_id)
+            board = await self.storage.board(board_id)
             room = Room.from_log(
                 log_events,
                 storage=self.storage,
                 grants=grants,
+                join_code=board.join_code if board else "",
                 limits=self.settings.limits,
                 replay_window=self.settings.replay_window,
                 presence_interval=self.settings.presence_interval,

@@ -71,6 +71,8 @@ class Room:
     state: games.BoardState
     storage: Storage
     grants: dict[str, TokenGrant]
+    #: Shown in every welcome, so a console or projector on another device can show it.
+    join_code: str = ""
     replay_window: int = 20_000
     presence_interval: float = 0.25
     #: Called when the room can no longer trust its state (a failed commit).
@@ -290,6 +292,7 @@ class Room:
             "seq": state.seq,
             "server_time": time.time(),
             "timer": self.timer.to_dict() if self.timer else None,
+            "join_code": self.join_code,
         }
         if since is not None and self.first_seq - 1 <= since <= state.seq:
             items = ",".join(

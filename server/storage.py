@@ -149,9 +149,9 @@ class Storage:
             result = await session.exec(select(BoardRow).where(BoardRow.join_code == join_code))
             return result.first()
 
-    async def board_exists(self, board_id: str) -> bool:
+    async def board(self, board_id: str) -> BoardRow | None:
         async with AsyncSession(self.engine) as session:
-            return await session.get(BoardRow, board_id) is not None
+            return await session.get(BoardRow, board_id)
 
     async def join_code_taken(self, join_code: str) -> bool:
         return await self.board_by_code(join_code) is not None

@@ -15,6 +15,7 @@ async def test_whole_workshop_through_all_five_phases(live_server: LiveServer) -
     w = await open_workshop(live_server, criteria=["impact", "feasibility"], top_n=1)
     fac, (ann, ben, cem) = w.facilitator, w.participants
     assert fac.you["role"] == "facilitator" and ann.you["role"] == "participant"
+    assert fac.welcome is not None and fac.welcome["join_code"] == w.board["join_code"]
 
     # ignite: the facilitator sharpens the prompt; participants may not write yet.
     await fac.ok("prompt.set", text="Ich will ___ im Kundendialog")
