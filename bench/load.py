@@ -77,10 +77,9 @@ class BenchClient:
         self.stalled = False
 
     async def open(self, host: str, port: int, since: int | None) -> None:
-        self.ws = await connect(host, port, self.path, self.on_message)
+        path = self.path + ("?batch=1" if self.batch else "")
+        self.ws = await connect(host, port, path, self.on_message)
         hello: dict[str, Any] = {"type": "hello", "token": self.token, "since": since}
-        if self.batch:
-            hello["batch"] = True
         self.ws.send(orjson.dumps(hello))
         await asyncio.wait_for(asyncio.shield(self.welcomed), 60)
 

@@ -350,6 +350,18 @@ class Bench:
         if "Traceback" in log:
             print(f"!! {target.kind} log has a traceback:\n{log[-3000:]}", file=sys.stderr)
 
+    def profile(self, target: Target, duration: float) -> subprocess.Popen[bytes] | None:
+        """py-spy on the target for the measured window (``--profile DIR``)."""
+        if self.args.profile is None or shutil.which("py-spy") is None:
+            return None
+        self.args.profile.mkdir(parents=True, exist_ok=True)
+        out = self.args.profile / f"{target.kind}-{target.port}.txt"
+        return subprocess.Popen(
+            ["py-spy", "record", "--pid", str(target.pid), "--duration", str(int(duration)),
+             "--rate", "250", "--format", "raw", "--nonblocking", "-o", str(out)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+
     async def connect(
         self,
         target: Target,
@@ -404,6 +416,7 @@ class Bench:
         start_ns = time.time_ns() + 300_000_000
         cpu0 = proc_cpu_seconds(target.pid)
         w = len(self.workers)
+        profiler = self.profile(target, duration)
         with Sampler(target.pid) as sampler:
             if mode == "drive":
                 sent = await self.workers.call(
@@ -426,6 +439,8 @@ class Bench:
                 )  # fmt: skip
             wall = (time.time_ns() - start_ns) / 1e9
             cpu1 = proc_cpu_seconds(target.pid)
+        if profiler is not None:
+            profiler.wait()
         sendmap = merge_sendmaps(sent)
         finals = {b: max(seqs) for b, seqs in sendmap.items() if seqs}
         window = (start_ns + 1_000_000_000, start_ns + int(duration * 1e9))
@@ -608,6 +623,7 @@ class Bench:
                 "machine": platform.machine(),
                 "cpus": os.cpu_count(),
                 "python": platform.python_version(),
+                "loadavg_before": os.getloadavg(),
                 "args": {k: v for k, v in vars(a).items()},
             },
             "scenarios": {},
@@ -648,6 +664,7 @@ class Bench:
                         s[name]["deliveries_per_s"] / base, 2
                     )
         report["ratios_to_relay"] = ratios
+        report["meta"]["loadavg_after"] = os.getloadavg()
         return report
 
     def close(self) -> None:
@@ -730,6 +747,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--server-cpus", type=cpus, default=cpus("0"), help="taskset for the server")
     p.add_argument("--load-cpus", type=cpus, default=cpus("1"), help="affinity of the load")
     p.add_argument("--report", type=Path, default=Path("bench-report.json"))
+    p.add_argument("--profile", type=Path, default=None, help="py-spy the target into DIR")
     args = p.parse_args(argv)
     args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     unknown = set(args.scenarios) - set(SCENARIOS)
