@@ -118,12 +118,13 @@ async def _serve(websocket: Any, settings: Settings, room: Room, conn: Connectio
         cid: str | None = None
         try:
             text = await _receive_text(websocket, settings)
-            if not conn.allow_command():
-                raise games.Rejection("rate_limited", "too many frames; slow down")
+            allowed = conn.allow_command()
             frame = decode_object(text)
             raw_cid = frame.get("cid")
             if isinstance(raw_cid, str) and 0 < len(raw_cid) <= CID_MAX:
                 cid = raw_cid
+            if not allowed:  # after reading the cid, so the sender knows what to resend
+                raise games.Rejection("rate_limited", "too many frames; slow down")
             if frame.get("type") == "hello":
                 _resync(room, conn, frame)
                 continue
