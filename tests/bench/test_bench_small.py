@@ -56,6 +56,8 @@ def test_bench_small(tmp_path: Path) -> None:
         assert latency["p50_ms"] <= latency["p99_ms"] <= latency["max_ms"], name
         assert result["events"] > 0 and result["deliveries_per_s"] > 0, name
         assert not result["errors"], (name, result["errors"], result["error_samples"])
+    for name in ("storm", "many", "flood", "flood_batch"):
+        assert scenarios[name]["acked_not_committed"] == 0, name
     storm = scenarios["storm"]
     assert storm["clients_checked"] == 50 - 2 and storm["stalled"] == 2
     reveal = scenarios["reveal"]
