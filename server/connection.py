@@ -73,11 +73,12 @@ class Connection:
         ``websockets.broadcast``): the send coroutine is stepped here and, as the socket
         is writable, it finishes without suspending, so no task wakes per client per
         event (py-spy: a third of the fan-out). If it does suspend (the socket's buffer is
-        full), the pump finishes it and later frames queue behind it, in order.
+        full), the pump finishes it and later frames queue behind it, in order. A batch
+        client's frames always go through the outbox, where the pump merges them.
         """
         if self._close is not None or self._dead:
             return
-        if not self.outbox and self._pending is None and not self._sending:
+        if not self.batch and not self.outbox and self._pending is None and not self._sending:
             coro = self.websocket.send_text(frame)
             try:
                 waiting = coro.send(None)
