@@ -79,7 +79,8 @@ export class BoardConnection extends EventTarget {
     if (this.stopped) return;
     if (this.status === "online") this.setStatus("connecting");
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const url = `${scheme}//${location.host}/ws/${encodeURIComponent(this.boardId)}`;
+    // batch=1: several waiting events may arrive as one {"type": "events"} frame.
+    const url = `${scheme}//${location.host}/ws/${encodeURIComponent(this.boardId)}?batch=1`;
     let socket;
     try {
       socket = new WebSocket(url);
