@@ -56,6 +56,7 @@ def serve(
     import uvicorn
 
     from .app import build_app
+    from .serving import DrainingServer
 
     settings = Settings(
         db_url=db,
@@ -79,7 +80,7 @@ def serve(
     )
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
     click.echo(f"Gamestorm is running: open http://{shown}:{port}/  (database: {db}; Ctrl+C stops)")
-    uvicorn.Server(config).run()
+    DrainingServer(config, app.state.hub).run()
 
 
 @main.command("games")

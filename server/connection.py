@@ -58,6 +58,9 @@ class Connection:
         #: The pump is inside a send: a direct write now would overtake its frame.
         self._sending = False
         self._dead = False
+        #: Set while nothing waits to be written (what a graceful shutdown waits for).
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     @property
     def closing(self) -> bool:
@@ -88,12 +91,14 @@ class Connection:
                 self._dead = True  # the endpoint's receive loop notices the disconnect
                 return
             self._pending = _Rest(coro, waiting)
+            self._idle.clear()
             self._wakeup.set()
             return
         if len(self.outbox) >= self.outbox_limit:
             self.close(CLOSE_FELL_BEHIND, "too far behind; reconnect with since")
             return
         self.outbox.append(frame)
+        self._idle.clear()
         self._wakeup.set()
 
     def close(self, code: int, reason: str = "", *, flush: bool = False) -> None:
@@ -114,6 +119,11 @@ class Connection:
             self._tokens -= 1.0
             return True
         return False
+
+    async def flushed(self, within: float) -> None:
+        """Wait until everything queued is written (or ``within`` seconds pass)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), within)
 
     async def stop(self) -> None:
         """Stop the pump; a closing connection first gets a moment to send its close."""
@@ -144,6 +154,8 @@ class Connection:
                         frame = self._take_events(frame)
                     await ws.send_text(frame)
                 self._sending = False
+                if not outbox and self._pending is None:
+                    self._idle.set()
                 if self._close is not None:
                     code, reason = self._close
                     await ws.close(code, reason)

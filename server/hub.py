@@ -110,6 +110,12 @@ class Hub:
         await room.run(Join(participant_id, name), grants=(grant,))
         return {"board_id": board.id, "participant_id": participant_id, "token": token}
 
+    async def drain(self, within: float = 5.0) -> None:
+        """Before the sockets close: finish every queued command and deliver its ack."""
+        rooms = list(self.rooms.values())
+        await asyncio.gather(*(room.stop() for room in rooms))
+        await asyncio.gather(*(c.flushed(within) for room in rooms for c in room.clients))
+
     async def close(self) -> None:
         """Finish queued commands of every board and tell clients to come back."""
         for room in list(self.rooms.values()):

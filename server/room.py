@@ -87,6 +87,8 @@ class Room:
     _writer: asyncio.Task[None] | None = None
     _presence_handle: asyncio.TimerHandle | None = None
     broken: bool = False
+    #: Shutting down: queued commands still run, new ones are refused.
+    stopping: bool = False
 
     @property
     def board_id(self) -> str:
@@ -119,6 +121,7 @@ class Room:
 
     async def stop(self) -> None:
         """Finish what is queued, then stop the writer."""
+        self.stopping = True
         if self._writer is None:
             return
         if not self._writer.done():
@@ -134,7 +137,7 @@ class Room:
 
     def submit(self, job: Job) -> bool:
         """Queue a command for the writer; False if the room is overloaded or broken."""
-        if self.broken:
+        if self.broken or self.stopping:
             return False
         try:
             self.queue.put_nowait(job)
