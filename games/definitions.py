@@ -130,6 +130,11 @@ def _check_sequence(phases: tuple[Phase, ...], where: str) -> None:
         if phase.id in seen:
             raise GameError(f"{where}: phase id '{phase.id}' is used twice")
         seen.add(phase.id)
+    if phases[0].kind is not Kind.OPENING:
+        raise GameError(
+            f"{where}: starts with '{phases[0].id}' ({phases[0].kind.value}); a game opens "
+            "before it explores or closes"
+        )
     if phases[-1].kind is not Kind.CLOSING:
         raise GameError(
             f"{where}: ends with '{phases[-1].id}' ({phases[-1].kind.value}); a game must end "

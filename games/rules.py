@@ -131,9 +131,13 @@ def _check_phase(state: BoardState, command_type: str) -> None:
         )
     raise Rejection(
         "phase_forbids",
-        f"{command_type} is an {kind.value} command; the board is in '{phase.id}', an "
-        f"{phase.kind.value} phase (never open and close at the same time)",
+        f"{command_type} is {_a(kind.value)} command; the board is in '{phase.id}', "
+        f"{_a(phase.kind.value)} phase (never open and close at the same time)",
     )
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
 
 
 def _join(state: BoardState, command: Join, now: float) -> list[ev.Event]:

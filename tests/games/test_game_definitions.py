@@ -120,6 +120,16 @@ def test_every_phase_type_only_offers_commands_of_its_kind() -> None:
             ["close"],
             id="close-not-last",
         ),
+        pytest.param(
+            {"id": "g", "phases": phases("close")},
+            ["close", "opens before"],
+            id="never-opens",
+        ),
+        pytest.param(
+            {"id": "g", "phases": phases("affinity", "rank", "close")},
+            ["affinity", "exploring", "opens before"],
+            id="starts-exploring",
+        ),
         pytest.param({"id": "g", "phases": []}, ["phases"], id="no-phases"),
         pytest.param({"phases": phases(*DEFAULT)}, ["id"], id="no-id"),
     ],
