@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from games import Limits
+
 from .config import DEFAULT_DB, Settings
 
 _DEFAULTS = Settings()
@@ -44,6 +46,30 @@ def main() -> None:
     envvar="GAMESTORM_COMMANDS_PER_SECOND",
     help="Sustained commands per second one connection may send.",
 )
+@click.option(
+    "--outbox-limit",
+    default=_DEFAULTS.outbox_limit,
+    show_default=True,
+    type=click.IntRange(min=10),
+    envvar="GAMESTORM_OUTBOX_LIMIT",
+    help="Frames queued for one client before it is cut off (close 4000, resume with since).",
+)
+@click.option(
+    "--notes-per-participant",
+    default=_DEFAULTS.limits.max_notes_per_participant,
+    show_default=True,
+    type=click.IntRange(min=1),
+    envvar="GAMESTORM_NOTES_PER_PARTICIPANT",
+    help="Notes one participant may have on a board.",
+)
+@click.option(
+    "--participants-per-board",
+    default=_DEFAULTS.limits.max_participants,
+    show_default=True,
+    type=click.IntRange(min=1),
+    envvar="GAMESTORM_PARTICIPANTS_PER_BOARD",
+    help="Participants who may join one board.",
+)
 def serve(
     host: str,
     port: int,
@@ -51,6 +77,9 @@ def serve(
     log_level: str,
     joins_per_minute: int,
     commands_per_second: float,
+    outbox_limit: int,
+    notes_per_participant: int,
+    participants_per_board: int,
 ) -> None:
     """Run the board server (HTTP, WebSocket and the browser client)."""
     import uvicorn
@@ -63,6 +92,12 @@ def serve(
         joins_per_minute=joins_per_minute,
         commands_per_second=commands_per_second,
         command_burst=max(_DEFAULTS.command_burst, int(commands_per_second * 3)),
+        outbox_limit=outbox_limit,
+        limits=Limits(
+            max_notes_per_participant=notes_per_participant,
+            max_participants=participants_per_board,
+            max_columns=_DEFAULTS.limits.max_columns,
+        ),
     )
     app = build_app(settings)
     config = uvicorn.Config(
