@@ -366,9 +366,18 @@ async def test_whole_workshop(
         await shoot(projector, screenshots, "05-close-projector")
         await no_horizontal_scroll(ana)
 
-        # the results page, for a participant
+        # the facilitator downloads the CSV from the console; the results link is there
+        async with console.expect_download() as download_info:
+            await console.locator(".exports button", has_text="CSV").click()
+        download = await download_info.value
+        saved = await download.path()
+        assert saved is not None and "column_id" in saved.read_text(encoding="utf-8-sig")
+        await expect(console.locator(f'.exports a[href="/results/{board_id}"]')).to_be_visible()
+
+        # the results page, for a participant, with its downloads
         await ana.goto(f"{base}/results/{board_id}")
         await expect(ana.locator("[data-results]")).to_be_visible()
+        await expect(ana.locator(".exports button")).to_have_count(4)
         await expect(ana.locator("[data-own-notes]")).to_contain_text("selected")
         await shoot(ana, screenshots, "06-results-phone")
         await no_horizontal_scroll(ana)

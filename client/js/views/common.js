@@ -1,6 +1,7 @@
 // Pieces every board view shares: header with connection and timer, phase stepper,
 // score, prompt with its blank, column colours, announcements for screen readers.
 
+import { downloadExport } from "../api.js";
 import { h, render } from "../dom.js";
 import { lang, t, toggleLang } from "../i18n.js";
 import { currentPhase } from "../state.js";
@@ -337,4 +338,34 @@ export function frameScheduler(fn) {
       fn();
     });
   };
+}
+
+// The download buttons for every export format; the console and the results page share them.
+export function exportButtons(boardId, token, { extra = null } = {}) {
+  return h(
+    "section",
+    { class: "results-block exports", attrs: { "aria-labelledby": "exp-h" } },
+    h("h2", { id: "exp-h", text: t("results.export") }),
+    h(
+      "div",
+      { class: "button-row" },
+      ["html", "md", "csv", "json"].map((format) =>
+        h("button", {
+          type: "button",
+          class: "btn btn-secondary btn-small",
+          text: format.toUpperCase(),
+          on: {
+            click: async () => {
+              try {
+                await downloadExport(boardId, format, token);
+              } catch (error) {
+                toast(errorText(error), "error");
+              }
+            },
+          },
+        }),
+      ),
+      extra,
+    ),
+  );
 }

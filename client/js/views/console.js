@@ -2,7 +2,6 @@
 // with a confirmation that says what will close, the timer, the score, the join code
 // with link and QR code, the board as it forms, and follow-up and swaps at close.
 
-import { downloadExport } from "../api.js";
 import { enableDrag } from "../dnd.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
@@ -10,7 +9,7 @@ import { newId } from "../ids.js";
 import * as store from "../storage.js";
 import { currentPhase, nextPhase } from "../state.js";
 import { boardView, describePlace, NEW_COLUMN } from "./board.js";
-import { announce, errorText, phaseCard, phaseStepper, phaseTitle, promptText, scoreBoard, toast } from "./common.js";
+import { announce, errorText, exportButtons, phaseCard, phaseStepper, phaseTitle, promptText, scoreBoard, toast } from "./common.js";
 import { BoardPage } from "./page.js";
 import { copyText } from "./participant.js";
 import { columnNotes } from "./ranking.js";
@@ -199,7 +198,13 @@ export function mountConsole(root, conn, boardId, token) {
       case "close":
         parts.push(
           resultsView(state, { editable: true, ui, onFollowup: setFollowup, onSwap: swap }),
-          exports(),
+          exportButtons(boardId, token, {
+            extra: h("a", {
+              class: "btn btn-quiet btn-small",
+              href: `/results/${encodeURIComponent(boardId)}`,
+              text: t("results.open"),
+            }),
+          }),
         );
         break;
       default:
@@ -300,34 +305,6 @@ export function mountConsole(root, conn, boardId, token) {
     );
   }
 
-  function exports() {
-    return h(
-      "section",
-      { class: "results-block exports", attrs: { "aria-labelledby": "exp-h" } },
-      h("h2", { id: "exp-h", text: t("results.export") }),
-      h(
-        "div",
-        { class: "button-row" },
-        ["html", "md", "csv", "json"].map((format) =>
-          h("button", {
-            type: "button",
-            class: "btn btn-secondary btn-small",
-            text: format.toUpperCase(),
-            on: {
-              click: async () => {
-                try {
-                  await downloadExport(boardId, format, token);
-                } catch (error) {
-                  toast(errorText(error), "error");
-                }
-              },
-            },
-          }),
-        ),
-        h("a", { class: "btn btn-quiet btn-small", href: `/results/${encodeURIComponent(boardId)}`, text: t("results.open") }),
-      ),
-    );
-  }
 
   // ---- side panel ---------------------------------------------------------------
 

@@ -1,11 +1,10 @@
 // The results page (/results/{board}): the closed board's outcome for whoever holds a
 // token on this device, with the person's own notes and downloads.
 
-import { downloadExport } from "../api.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { isClosed } from "../state.js";
-import { errorText, phaseStepper, toast } from "./common.js";
+import { exportButtons, phaseStepper } from "./common.js";
 import { BoardPage } from "./page.js";
 import { resultsView } from "./results.js";
 
@@ -20,33 +19,7 @@ export function mountResults(root, conn, boardId, token, role) {
       h("h1", { text: `${t("results.title")}: ${state.board.title}` }),
       phaseStepper(state, { compact: true }),
       closed ? resultsView(state, {}) : h("p", { class: "panel", text: t("results.notYet") }),
-      closed
-        ? h(
-            "section",
-            { class: "results-block exports" },
-            h("h2", { text: t("results.export") }),
-            h(
-              "div",
-              { class: "button-row" },
-              ["html", "md", "csv", "json"].map((format) =>
-                h("button", {
-                  type: "button",
-                  class: "btn btn-secondary btn-small",
-                  text: format.toUpperCase(),
-                  on: {
-                    click: async () => {
-                      try {
-                        await downloadExport(boardId, format, token);
-                      } catch (error) {
-                        toast(errorText(error), "error");
-                      }
-                    },
-                  },
-                }),
-              ),
-            ),
-          )
-        : null,
+      closed ? exportButtons(boardId, token) : null,
     ];
   });
   return page;
