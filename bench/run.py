@@ -507,14 +507,18 @@ class Bench:
 
     # -- scenarios ----------------------------------------------------------------------
 
+    async def one_board(self, kind: str, target: Any) -> Any:
+        """The storm's and the flood's board: in affinity on the server, or the relay's."""
+        a = self.args
+        if kind == "server":
+            return await affinity_board(target, a.participants, a.notes, a.columns)
+        return relay_board(a.participants, a.notes, a.columns)
+
     async def storm(self, kind: str = "server") -> dict[str, Any]:
         a = self.args
         target = self.start(kind)
         try:
-            if kind == "server":
-                board = await affinity_board(target, a.participants, a.notes, a.columns)
-            else:
-                board = relay_board(a.participants, a.notes, a.columns)
+            board = await self.one_board(kind, target)
             result = await self.moves(
                 target, [board], mode="drive", rate=a.rate, duration=a.duration,
                 stalled=a.stalled, batch=a.batch and kind == "server",
@@ -528,10 +532,7 @@ class Bench:
         a = self.args
         target = self.start(kind)
         try:
-            if kind == "server":
-                board = await affinity_board(target, a.participants, a.notes, a.columns)
-            else:
-                board = relay_board(a.participants, a.notes, a.columns)
+            board = await self.one_board(kind, target)
             result = await self.moves(
                 target, [board], mode="flood", rate=0, duration=a.flood_duration,
                 stalled=0, batch=batch,
