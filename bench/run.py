@@ -82,7 +82,7 @@ class Target:
         if kind == "server":
             db = self.db_path = workdir / f"bench-{self.port}.db"
             cmd = [
-                sys.executable, "-m", "server.cli", "serve", "--port", str(self.port),
+                sys.executable, "-m", "gamestorm.server.cli", "serve", "--port", str(self.port),
                 "--db", f"sqlite+aiosqlite:///{db}", "--log-level", "warning",
                 "--joins-per-minute", "1000000", "--commands-per-second", "1000",
             ]  # fmt: skip

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from importlib import resources
 
-from games import Game, parse_game_toml
+from gamestorm.games import Game, parse_game_toml
 
 
 def builtin_games() -> dict[str, Game]:
     """Read and validate every shipped game; a broken file stops the server at start."""
     found: dict[str, Game] = {}
     for entry in sorted(
-        resources.files("games").joinpath("builtin").iterdir(), key=lambda e: e.name
+        resources.files("gamestorm.games").joinpath("builtin").iterdir(), key=lambda e: e.name
     ):
         if entry.name.endswith(".toml"):
             game = parse_game_toml(entry.read_text(encoding="utf-8"), entry.name)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from games import Limits
+from gamestorm.games import Limits
 
 from .config import DEFAULT_DB, Settings
 
@@ -155,7 +155,7 @@ def export(board_id: str, fmt: str, db: str, output: Path | None) -> None:
 
 
 async def _export(board_id: str, fmt: str, db: str) -> bytes:
-    import games
+    from gamestorm import games
 
     from . import exports
     from .storage import Storage
@@ -173,5 +173,5 @@ async def _export(board_id: str, fmt: str, db: str) -> bytes:
     return body
 
 
-if __name__ == "__main__":  # pragma: no cover - ``python -m server.cli`` in tests
+if __name__ == "__main__":  # pragma: no cover - ``python -m gamestorm.server.cli`` in tests
     main()

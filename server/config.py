@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from games import Limits
+from gamestorm.games import Limits
 
 DEFAULT_DB = "sqlite+aiosqlite:///gamestorm.db"
 

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-import games
+from gamestorm import games
 
 from . import exports
 from .config import Settings

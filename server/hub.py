@@ -6,8 +6,8 @@ import asyncio
 import time
 from typing import Any
 
-import games
-from games.commands import Join
+from gamestorm import games
+from gamestorm.games.commands import Join
 
 from .config import Settings
 from .connection import CLOSE_RESTART

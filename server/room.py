@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import games
-from games.commands import Command, SetTimer
+from gamestorm import games
+from gamestorm.games.commands import Command, SetTimer
 
 from .connection import CLOSE_INTERNAL, Connection
 from .storage import Storage, TokenGrant

@@ -6,7 +6,7 @@ from typing import Any
 
 import orjson
 
-from games import Rejection
+from gamestorm.games import Rejection
 
 
 def encode(value: Any) -> str:

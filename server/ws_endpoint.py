@@ -14,8 +14,8 @@ from typing import Any
 
 from starlette.websockets import WebSocketDisconnect
 
-import games
-from games.commands import parse_command
+from gamestorm import games
+from gamestorm.games.commands import parse_command
 
 from .config import Settings
 from .connection import CLOSE_INTERNAL, CLOSE_POLICY, CLOSE_TOO_BIG, Connection

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from games import BoardState
+from gamestorm.games import BoardState
 
 from . import csv_export, html_export, json_export, markdown_export
 from .model import build_report

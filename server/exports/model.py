@@ -20,7 +20,7 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from games import PARKING, BoardState
+from gamestorm.games import PARKING, BoardState
 
 REPORT_VERSION = 1
 SUMMARY_NOTES = 3

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from export_boards import play
 
-from games import BoardState
+from gamestorm.games import BoardState
 
 
 @pytest.fixture(scope="session")

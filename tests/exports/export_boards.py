@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import games
-from games import Actor, BoardState, Join
+from gamestorm import games
+from gamestorm.games import Actor, BoardState, Join
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = 1_767_261_600.0  # 2026-01-01T10:00:00Z

@@ -8,8 +8,8 @@ import pytest
 from export_boards import play
 from export_parsers import csv_rows, markdown_table, parse_html
 
-from games import BoardState
-from server.exports import FORMATS, build_report, render
+from gamestorm.games import BoardState
+from gamestorm.server.exports import FORMATS, build_report, render
 
 
 def expected(state: BoardState) -> list[tuple[str, int, int, dict[str, int], str]]:

@@ -6,9 +6,9 @@ import pytest
 from export_boards import FORMULA_NOTE, SCRIPT_NOTE
 from export_parsers import csv_rows
 
-from games import BoardState
-from server.exports import render
-from server.exports.csv_export import guard
+from gamestorm.games import BoardState
+from gamestorm.server.exports import render
+from gamestorm.server.exports.csv_export import guard
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -8,8 +8,8 @@ import pytest
 from export_boards import FORMULA_NOTE, NOTES, SCRIPT_NOTE
 from export_parsers import parse_html
 
-from games import BoardState
-from server.exports import render
+from gamestorm.games import BoardState
+from gamestorm.server.exports import render
 
 CHROMIUM = Path("/usr/bin/chromium")
 

@@ -6,9 +6,9 @@ import pytest
 from export_boards import SCRIPT_NOTE
 from export_parsers import markdown_table
 
-from games import BoardState
-from server.exports import render
-from server.exports.markdown_export import md
+from gamestorm.games import BoardState
+from gamestorm.server.exports import render
+from gamestorm.server.exports.markdown_export import md
 
 
 def test_notes_stay_inert_text(closed_board: BoardState) -> None:

@@ -7,8 +7,8 @@ import json
 import pytest
 from export_boards import FACILITATOR, NOTES, PEOPLE, play
 
-from games import BoardState
-from server.exports import FORMATS, build_report, render
+from gamestorm.games import BoardState
+from gamestorm.server.exports import FORMATS, build_report, render
 
 IDENTITIES = [s for person in (*PEOPLE, FACILITATOR) for s in person]
 

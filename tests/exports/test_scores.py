@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from games import BoardState
-from server.exports import build_report
+from gamestorm.games import BoardState
+from gamestorm.server.exports import build_report
 
 
 @pytest.fixture(scope="module")

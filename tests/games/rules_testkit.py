@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import games
-from games import (
+from gamestorm import games
+from gamestorm.games import (
     Actor,
     BoardState,
     Event,

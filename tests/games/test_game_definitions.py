@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from rules_testkit import BUILTIN, PHASES
 
-import games
-from games import COMMAND_KINDS, PHASE_TYPES, GameError, Kind, parse_game, parse_game_toml
+from gamestorm import games
+from gamestorm.games import COMMAND_KINDS, PHASE_TYPES, GameError, Kind, parse_game, parse_game_toml
 
 REPO = Path(games.__file__).resolve().parent.parent
 
@@ -199,10 +199,10 @@ def test_importing_games_pulls_in_no_server_database_or_asyncio() -> None:
     code = textwrap.dedent(
         """
         import sys
-        import games
+        from gamestorm import games
         banned = ("starlette", "sqlmodel", "sqlalchemy", "aiosqlite", "uvicorn", "websockets",
-                  "asyncio", "server", "client", "orjson")
-        print(",".join(sorted(m for m in sys.modules if m.split(".")[0] in banned)))
+                  "asyncio", "orjson", "gamestorm.server", "gamestorm.client")
+        print(",".join(sorted(m for m in sys.modules if m.startswith(banned))))
         """
     )
     result = subprocess.run(

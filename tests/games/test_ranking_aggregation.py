@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import pytest
 
-from games import aggregate, kendall_w
+from gamestorm.games import aggregate, kendall_w
 
 Rankings = Mapping[tuple[str, str], Sequence[str]]
 

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 import pytest
 from rules_testkit import AUTHOR, FACILITATOR, OTHER, PHASES, PROJECTOR, board_in
 
-from games import COMMAND_KINDS, Actor, Rejection
+from gamestorm.games import COMMAND_KINDS, Actor, Rejection
 
 #: An accepted command's event kinds (a tuple), or the code of its rejection (a str).
 Expect = tuple[str, ...] | str

@@ -36,8 +36,8 @@ from rules_testkit import (
     strings_in,
 )
 
-from games import Actor, Join, Kind, Rejection, handle, redact, snapshot, to_dict
-from games import events as ev
+from gamestorm.games import Actor, Join, Kind, Rejection, handle, redact, snapshot, to_dict
+from gamestorm.games import events as ev
 
 LATE = Actor("p4", "participant")  # joins at a random moment, or never
 ACTORS = (FACILITATOR, AUTHOR, OTHER, THIRD, LATE, PROJECTOR)

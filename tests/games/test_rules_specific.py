@@ -17,8 +17,8 @@ from rules_testkit import (
     refold,
 )
 
-from games import PARKING, Actor, Join, Limits, Rejection, handle, parse_command
-from games import events as ev
+from gamestorm.games import PARKING, Actor, Join, Limits, Rejection, handle, parse_command
+from gamestorm.games import events as ev
 
 
 def refused(board: Board, actor: Actor | None, frame: dict[str, Any]) -> Rejection:

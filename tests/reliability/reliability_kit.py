@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-import games
+from gamestorm import games
 from support.live import LiveServer
 from support.wsclient import BoardClient, create_board
 

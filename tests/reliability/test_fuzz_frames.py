@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reliability_kit import Board, rss_kib, server_pid
 
-import games
+from gamestorm import games
 from support.live import LiveServer
 from support.wsclient import BoardClient
 

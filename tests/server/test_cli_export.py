@@ -15,7 +15,10 @@ from support.scenario import open_workshop
 
 def gamestorm(*args: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "server.cli", *args], cwd=ROOT, capture_output=True, timeout=120
+        [sys.executable, "-m", "gamestorm.server.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=120,
     )
 
 

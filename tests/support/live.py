@@ -48,7 +48,7 @@ class LiveServer:
                 [
                     sys.executable,
                     "-m",
-                    "server.cli",
+                    "gamestorm.server.cli",
                     "serve",
                     "--port",
                     str(self.port),

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import websockets
 
-import games
+from gamestorm import games
 
 _cids = itertools.count(1)
 
