@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .commands import NAME_MAX, clean_text
@@ -13,6 +13,9 @@ from .events import BoardCreated
 TITLE_MAX = 200
 MAX_CRITERIA = 5
 MAX_TOP_N = 50
+#: Languages the exports are written in.
+LANGUAGES = ("en", "de")
+TIMEZONE_MAX = 64
 
 
 def create_board(
@@ -22,8 +25,13 @@ def create_board(
     board_id: str,
     facilitator_id: str,
     now: float,
+    timezone_known: Callable[[str], bool] | None = None,
 ) -> BoardCreated:
-    """Check a ``POST /api/boards`` body; raise a Rejection that names the bad field."""
+    """Check a ``POST /api/boards`` body; raise a Rejection that names the bad field.
+
+    Whether a time zone name exists needs the zone database (files), so the caller
+    passes ``timezone_known``; without it only the name's shape is checked.
+    """
     title = clean_text(options.get("title"), "title", TITLE_MAX)
     prompt = options.get("prompt")
     if prompt is not None:
@@ -45,6 +53,26 @@ def create_board(
     if not 1 <= top_n <= MAX_TOP_N:
         raise Rejection("invalid", f"'top_n' must be 1 to {MAX_TOP_N}")
     name = options.get("facilitator_name", "Facilitator")
+    language = options.get("language", "en")
+    if not isinstance(language, str):
+        raise Rejection("bad_request", "'language' must be a string")
+    if language not in LANGUAGES:
+        raise Rejection(
+            "invalid", f"'language' must be one of {', '.join(LANGUAGES)}, not {language[:20]!r}"
+        )
+    timezone = options.get("timezone", "UTC")
+    if not isinstance(timezone, str):
+        raise Rejection("bad_request", "'timezone' must be a string")
+    if (
+        not timezone
+        or len(timezone) > TIMEZONE_MAX
+        or (timezone_known is not None and not timezone_known(timezone))
+    ):
+        raise Rejection(
+            "invalid",
+            f"'timezone' {timezone[:TIMEZONE_MAX]!r} is not a known time zone; use an IANA "
+            "name such as 'Europe/Berlin' or 'UTC'",
+        )
     return BoardCreated(
         board_id=board_id,
         title=title,
@@ -56,4 +84,6 @@ def create_board(
         facilitator_id=facilitator_id,
         facilitator_name=clean_text(name, "facilitator_name", NAME_MAX),
         at=now,
+        language=language,
+        timezone=timezone,
     )

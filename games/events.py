@@ -1,13 +1,14 @@
 """Events: what happened to a board, in the past tense. The log of events is the board.
 
 Every event is a small frozen dataclass; ``to_dict`` gives its stored and wire form
-(``{"kind": ..., **fields}``) and ``from_dict`` reads it back.
+(``{"kind": ..., **fields}``) and ``from_dict`` reads it back. A field added to an event
+later gets a default, and ``from_dict`` uses it for logs written before the field existed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from typing import Any, ClassVar
 
 
@@ -24,6 +25,10 @@ class BoardCreated:
     facilitator_id: str
     facilitator_name: str
     at: float
+    #: The board's language for exports ("en" or "de"); logs before it have none: "en".
+    language: str = "en"
+    #: IANA time zone the exports show local times in; logs before it have none: "UTC".
+    timezone: str = "UTC"
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +190,14 @@ _FIELDS: dict[type, tuple[str, ...]] = {
     cls: tuple(f.name for f in fields(cls)) for cls in EVENT_TYPES.values()
 }
 
+#: Fields with a default: they may be absent from events stored before they were added.
+_OPTIONAL: dict[type, frozenset[str]] = {
+    cls: frozenset(
+        f.name for f in fields(cls) if f.default is not MISSING or f.default_factory is not MISSING
+    )
+    for cls in EVENT_TYPES.values()
+}
+
 
 def to_dict(event: Event) -> dict[str, Any]:
     """The stored and wire form of an event (before redaction)."""
@@ -195,6 +208,10 @@ def to_dict(event: Event) -> dict[str, Any]:
 
 
 def from_dict(data: Mapping[str, Any]) -> Event:
-    """Read back an event written by ``to_dict``."""
+    """Read back an event written by ``to_dict``, also by an older version without the
+    fields added since (those take their defaults); a required field missing is a KeyError."""
     cls = EVENT_TYPES[data["kind"]]
-    return cls(**{name: data[name] for name in _FIELDS[cls]})
+    optional = _OPTIONAL[cls]
+    return cls(
+        **{name: data[name] for name in _FIELDS[cls] if name in data or name not in optional}
+    )

@@ -103,6 +103,8 @@ def snapshot(state: BoardState, viewer_id: str) -> dict[str, Any]:
             "top_n": state.top_n,
             "facilitator_id": state.facilitator_id,
             "created_at": state.created_at,
+            "language": state.language,
+            "timezone": state.timezone,
         },
         "prompt": state.prompt,
         "phase": state.phase.id,

@@ -72,6 +72,9 @@ class BoardState:
     facilitator_id: str
     created_at: float
     prompt: str | None = None
+    #: Language ("en", "de") and IANA time zone of the exports, chosen at creation.
+    language: str = "en"
+    timezone: str = "UTC"
     limits: Limits = field(default_factory=Limits)
     seq: int = 0
     phase_index: int = 0
@@ -134,6 +137,8 @@ def new_state(created: ev.BoardCreated, limits: Limits | None = None) -> BoardSt
         facilitator_id=created.facilitator_id,
         created_at=created.at,
         prompt=created.prompt,
+        language=created.language,
+        timezone=created.timezone,
         limits=limits or Limits(),
         seq=1,
     )

@@ -144,9 +144,16 @@ def list_games() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of standard output.",
 )
-def export(board_id: str, fmt: str, db: str, output: Path | None) -> None:
-    """Export a board's results (the facilitator's view) as json, csv, md or html."""
-    body = asyncio.run(_export(board_id, fmt, db))
+@click.option(
+    "--language",
+    type=click.Choice(["en", "de"]),
+    default=None,
+    help="Language of the export  [default: the board's, chosen at creation]",
+)
+def export(board_id: str, fmt: str, db: str, output: Path | None, language: str | None) -> None:
+    """Export a board's results (the facilitator's view) as json, csv, md or html,
+    in the board's language and local time zone."""
+    body = asyncio.run(_export(board_id, fmt, db, language))
     if output is None:
         sys.stdout.buffer.write(body)
     else:
@@ -154,7 +161,7 @@ def export(board_id: str, fmt: str, db: str, output: Path | None) -> None:
         click.echo(f"wrote {output} ({len(body)} bytes)", err=True)
 
 
-async def _export(board_id: str, fmt: str, db: str) -> bytes:
+async def _export(board_id: str, fmt: str, db: str, language: str | None = None) -> bytes:
     from gamestorm import games
 
     from . import exports
@@ -169,7 +176,7 @@ async def _export(board_id: str, fmt: str, db: str) -> bytes:
     if not log:
         raise click.ClickException(f"no board {board_id!r} in {db}")
     state = games.fold(games.from_dict(e) for e in log)
-    body, _ = exports.render(state, fmt, viewer_id=state.facilitator_id)
+    body, _ = exports.render(state, fmt, viewer_id=state.facilitator_id, language=language)
     return body
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
+import zoneinfo
 from typing import Any
 
 from gamestorm import games
@@ -16,6 +18,17 @@ from .storage import BoardRow, Storage, TokenGrant
 from .tokens import hash_token, new_id, new_join_code, new_token
 
 CREATE_ATTEMPTS = 20
+
+
+@functools.cache
+def known_timezones() -> frozenset[str]:
+    """The IANA zone names of the system's (or the ``tzdata`` package's) zone database."""
+    return frozenset(zoneinfo.available_timezones() | {"UTC"})
+
+
+def timezone_known(name: str) -> bool:
+    """A name ``zoneinfo.ZoneInfo`` can load; checked here, since games/ reads no files."""
+    return name in known_timezones()
 
 
 class Hub:
@@ -71,7 +84,12 @@ class Hub:
             )
         board_id, facilitator_id = new_id(), new_id()
         created = games.create_board(
-            options, game=game, board_id=board_id, facilitator_id=facilitator_id, now=time.time()
+            options,
+            game=game,
+            board_id=board_id,
+            facilitator_id=facilitator_id,
+            now=time.time(),
+            timezone_known=timezone_known,
         )
         facilitator_token, projector_token = new_token(), new_token()
         grants = [

@@ -2,6 +2,7 @@
 
     body, media_type = render(state, "csv", viewer_id=participant_id)
 
+Reports speak the board's language (``language`` overrides it) and show its local times.
 The HTTP route and the CLI only pick the format and hand over the board's state;
 who may export what (the facilitator always, a participant once the board is closed)
 is checked by the caller.
@@ -16,6 +17,7 @@ from gamestorm.games import BoardState
 
 from . import csv_export, html_export, json_export, markdown_export
 from .model import build_report
+from .wording import LANGUAGES
 
 #: Format name (the URL suffix and the CLI's ``--format``) -> media type with charset.
 FORMATS: dict[str, str] = {
@@ -33,12 +35,16 @@ _RENDERERS: dict[str, Callable[[dict[str, Any]], bytes]] = {
 }
 
 
-def render(state: BoardState, fmt: str, *, viewer_id: str | None = None) -> tuple[bytes, str]:
-    """The board's results in ``fmt`` as ``(body, media type)``; ValueError if unknown."""
+def render(
+    state: BoardState, fmt: str, *, viewer_id: str | None = None, language: str | None = None
+) -> tuple[bytes, str]:
+    """The board's results in ``fmt`` as ``(body, media type)``, in ``language`` (default:
+    the board's) and the board's time zone; ValueError if the format is unknown."""
     renderer = _RENDERERS.get(fmt)
     if renderer is None:
         raise ValueError(f"unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
-    return renderer(build_report(state, viewer_id=viewer_id)), FORMATS[fmt]
+    report = build_report(state, viewer_id=viewer_id, language=language)
+    return renderer(report), FORMATS[fmt]
 
 
-__all__ = ["FORMATS", "build_report", "render"]
+__all__ = ["FORMATS", "LANGUAGES", "build_report", "render"]

@@ -4,6 +4,10 @@ UTF-8 with a byte-order mark so Excel reads umlauts right; CRLF rows (RFC 4180);
 text cell that a spreadsheet would take for a formula (starting with ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return, also after leading spaces) gets a leading
 apostrophe, so a note like ``=HYPERLINK(...)`` stays text (OWASP "CSV injection").
+
+Headers and status words follow the report's language (English keeps its historic
+snake_case headers); dates stay ISO ``YYYY-MM-DD``, which every spreadsheet reads.
+The delimiter is a comma in every language for now.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from __future__ import annotations
 import csv
 import io
 from typing import Any
+
+from .wording import CSV_HEADERS, followup_status_text, language_of, status_text
 
 MEDIA_TYPE = "text/csv; charset=utf-8"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -25,29 +31,23 @@ def guard(cell: str) -> str:
 
 
 def header(report: dict[str, Any]) -> list[str]:
-    criteria = [f"score {c}" for c in report["board"]["criteria"]]
+    names = CSV_HEADERS[language_of(report.get("language"))]
+    score = names.get("score {criterion}", "score {criterion}")
+    criteria = [score.format(criterion=c) for c in report["board"]["criteria"]]
+    before = ["place", "candidate", "summary", "score"]
+    after = ["status", "owner", "next_step", "decision_date", "followup_status"]
+    after += ["first_places", "spread", "note_count", "notes", "column_id", "swapped_out_reason"]
     return [
-        "place",
-        "candidate",
-        "summary",
-        "score",
+        *(names.get(k, k) for k in before),
         *criteria,
-        "status",
-        "owner",
-        "next_step",
-        "decision_date",
-        "followup_status",
-        "first_places",
-        "spread",
-        "note_count",
-        "notes",
-        "column_id",
+        *(names.get(k, k) for k in after),
     ]
 
 
 def rows(report: dict[str, Any]) -> list[list[Any]]:
     """The table as values (numbers stay numbers; text not yet guarded)."""
     out: list[list[Any]] = [header(report)]
+    language = report.get("language", "en")
     for c in report["candidates"]:
         followup = c["followup"] or {}
         texts = [n["text"] for n in c["notes"] if n["text"] is not None]
@@ -58,16 +58,17 @@ def rows(report: dict[str, Any]) -> list[list[Any]]:
                 c["summary"],
                 c["total"],
                 *(c["per_criterion"].get(k) for k in report["board"]["criteria"]),
-                c["status"],
+                status_text(c["status"], language),
                 followup.get("owner", ""),
                 followup.get("next_step", ""),
                 followup.get("decide_by") or "",
-                followup.get("status", ""),
+                followup_status_text(followup["status"], language) if followup else "",
                 c["first_places"],
                 c["spread"],
                 len(c["notes"]),
                 NOTE_SEPARATOR.join(texts),
                 c["column_id"],
+                (c.get("swapped_out") or {}).get("reason", ""),
             ]
         )
     return out

@@ -11,7 +11,17 @@ from html import escape
 from typing import Any
 
 from .svg_charts import distribution_chart, legend, scale_max
-from .wording import SCORING_NOTE, agreement_text
+from .wording import (
+    agreement_text,
+    followup_status_text,
+    kind_text,
+    local_date,
+    local_time,
+    number,
+    scoring_note,
+    status_text,
+    words,
+)
 
 MEDIA_TYPE = "text/html; charset=utf-8"
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -45,25 +55,27 @@ def e(value: Any) -> str:
     return "–" if value is None or value == "" else escape(str(value))
 
 
-def _text(text: str | None) -> str:
+def _text(text: str | None, hidden: str = "(hidden)") -> str:
     if text is None:
-        return '<span class="muted">(hidden)</span>'
+        return f'<span class="muted">{escape(hidden)}</span>'
     return escape(text).replace("\n", "<br>")
 
 
 def _facts(report: dict[str, Any]) -> str:
+    w = words(report["language"])
     board, counts = report["board"], report["counts"]
     per = ", ".join(f"{k}: {n}" for k, n in counts["orders_per_criterion"].items())
     rows = [
-        ("Game", report["game"]["title"]),
-        ("Created", board["created_at"]),
-        ("Closed", board["closed_at"] or "not yet"),
-        ("Participants", counts["participants"]),
-        ("Notes", counts["notes"]),
-        ("Rankers", f"{counts['rankers']} (orders per criterion: {per or '-'})"),
-        ("Criteria", ", ".join(board["criteria"])),
-        ("Selected", f"top {board['top_n']}"),
-        ("Anonymous", "yes" if board["anonymous"] else "no"),
+        (w["game"], report["game"]["title"]),
+        (w["created"], local_time(board["created_at"], report)),
+        (w["closed"], local_time(board["closed_at"], report) or w["not_yet"]),
+        (w["timezone"], report["timezone"]),
+        (w["participants"], counts["participants"]),
+        (w["notes"], counts["notes"]),
+        (w["rankers"], w["rankers_detail"].format(n=counts["rankers"], per=per or "-")),
+        (w["criteria"], ", ".join(board["criteria"])),
+        (w["selected_label"], w["top_n"].format(n=board["top_n"])),
+        (w["anonymous"], w["yes"] if board["anonymous"] else w["no"]),
     ]
     return (
         '<dl class="facts">'
@@ -73,10 +85,14 @@ def _facts(report: dict[str, Any]) -> str:
 
 
 def _ranking(report: dict[str, Any]) -> str:
+    w, lang = words(report["language"]), report["language"]
     criteria = report["board"]["criteria"]
-    head = ['<th class="num">Place</th><th>Candidate</th><th class="num">Score</th>']
+    head = [
+        f'<th class="num">{e(w["place"])}</th><th>{e(w["candidate"])}</th>'
+        f'<th class="num">{e(w["score"])}</th>'
+    ]
     head += [f'<th class="num">{e(c)}</th>' for c in criteria]
-    head += ["<th>Status</th><th>Owner</th><th>Next step</th><th>Decide by</th>"]
+    head += [f"<th>{e(w[k])}</th>" for k in ("status", "owner", "next_step", "decide_by")]
     rows = []
     for c in report["candidates"]:
         f = c["followup"] or {}
@@ -87,107 +103,145 @@ def _ranking(report: dict[str, Any]) -> str:
             f"<td><strong>{e(c['name'])}</strong> "
             f'<span class="summary">{e(c["summary"])}</span></td>'
             f'<td class="num">{e(c["total"])}</td>{per}'
-            f'<td><span class="badge {e(c["status"])}">{e(c["status"])}</span></td>'
+            f'<td><span class="badge {e(c["status"])}">{e(status_text(c["status"], lang))}'
+            "</span></td>"
             f"<td>{e(f.get('owner'))}</td><td>{e(f.get('next_step'))}</td>"
-            f"<td>{e(f.get('decide_by'))}</td></tr>"
+            f"<td>{e(local_date(f.get('decide_by'), lang))}</td></tr>"
         )
     return (
         f'<table id="ranking"><thead><tr>{"".join(head)}</tr></thead>'
-        f'<tbody>{"".join(rows)}</tbody></table><p class="muted">{e(SCORING_NOTE)}</p>'
+        f'<tbody>{"".join(rows)}</tbody></table><p class="muted">{e(scoring_note(lang))}</p>'
     )
 
 
 def _candidates(report: dict[str, Any]) -> str:
+    w, lang = words(report["language"]), report["language"]
     criteria = report["board"]["criteria"]
     peak = scale_max(report)
     out = [legend(criteria)] if report["orders"] else []
     for i, c in enumerate(report["candidates"], start=1):
-        place = f"place {c['place']}" if c["place"] is not None else "not ranked yet"
+        place = w["place_n"].format(n=c["place"]) if c["place"] is not None else w["not_ranked"]
         notes = "".join(
-            f"<li>{_text(n['text'])}{' <em>(mine)</em>' if n['mine'] else ''}</li>"
+            f"<li>{_text(n['text'], w['hidden'])}"
+            + (f" <em>{e(w['mine'])}</em>" if n["mine"] else "")
+            + "</li>"
             for n in c["notes"]
         )
         chart = ""
         if report["orders"]:
+            caption = w["chart_caption"].format(name=c["name"], spread=number(c["spread"], lang))
             chart = (
-                f"<figure>{distribution_chart(c, criteria, peak, f'chart-{i}')}"
-                f"<figcaption>Rank distribution of {e(c['name'])}: orders that put it at "
-                f"each place; spread {e(c['spread'])}.</figcaption></figure>"
+                f"<figure>{distribution_chart(c, criteria, peak, f'chart-{i}', w)}"
+                f"<figcaption>{e(caption)}</figcaption></figure>"
             )
         f = c["followup"]
-        follow = (
-            f"<p><strong>Follow-up:</strong> owner {e(f['owner'])}; next step "
-            f"{e(f['next_step'])}; decide by {e(f['decide_by'])}; status {e(f['status'])}</p>"
-            if f
-            else ""
-        )
+        follow = ""
+        if f:
+            line = w["followup_line"].format(
+                owner=e(f["owner"]),
+                step=e(f["next_step"]),
+                date=e(local_date(f["decide_by"], lang)),
+                status=e(followup_status_text(f["status"], lang)),
+            )
+            follow = f'<p class="followup"><strong>{e(w["followup"])}:</strong> {line}</p>'
+        swap = c.get("swapped_out")
+        if swap:
+            line = w["swapped_out_line"].format(
+                at=e(local_time(swap["at"], report)),
+                name=e(swap["replaced_by_name"]),
+                reason=e(swap["reason"]),
+            )
+            follow += f'<p class="swapped-out"><strong>{e(w["swapped_out"])}:</strong> {line}</p>'
         out.append(
             f'<article class="candidate" id="candidate-{i}">'
-            f"<h3>{e(c['name'])} ({place}, {e(c['status'])})</h3>{chart}"
+            f"<h3>{e(c['name'])} ({e(place)}, {e(status_text(c['status'], lang))})</h3>{chart}"
             f"<ul>{notes}</ul>{follow}</article>"
         )
     return "".join(out)
 
 
+def _time(iso_text: str | None, report: dict[str, Any]) -> str:
+    """A local time for people, with the machine's ISO time (offset included) beside it."""
+    if not iso_text:
+        return e(None)
+    return f'<time datetime="{e(iso_text)}">{e(local_time(iso_text, report))}</time>'
+
+
 def _table(table_id: str, head: list[str], rows: list[list[str]]) -> str:
-    """A table whose cells are already escaped HTML."""
-    th = "".join(f"<th>{h}</th>" for h in head)
+    """A table whose cells are already escaped HTML (the head is plain text)."""
+    th = "".join(f"<th>{escape(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
     return f'<table id="{table_id}"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _rest(report: dict[str, Any]) -> str:
+    w, lang = words(report["language"]), report["language"]
     out = []
     if report["agreement"]:
         items = "".join(
-            f"<li>{e(k)}: {e(agreement_text(w))}</li>" for k, w in report["agreement"].items()
+            f"<li>{e(k)}: {e(agreement_text(v, lang))}</li>" for k, v in report["agreement"].items()
         )
-        out.append(f"<h2>Agreement (Kendall's W)</h2><ul>{items}</ul>")
+        out.append(f"<h2>{e(w['agreement'])}</h2><ul>{items}</ul>")
     if report["swaps"]:
         items = "".join(
-            f"<li>{e(s['at'])}: {e(s['parked_name'])} selected instead of "
-            f"{e(s['selected_name'])}: {e(s['reason'])}</li>"
+            "<li>"
+            + w["swap_line"].format(
+                at=e(local_time(s["at"], report)),
+                parked=e(s["parked_name"]),
+                selected=e(s["selected_name"]),
+                reason=e(s["reason"]),
+            )
+            + "</li>"
             for s in report["swaps"]
         )
-        out.append(f"<h2>Changes to the selection</h2><ul>{items}</ul>")
-    lot = "".join(f"<li>{_text(n['text'])}</li>" for n in report["parking_lot"])
-    out.append(f"<h2>Parking lot</h2><ul>{lot or '<li>(empty)</li>'}</ul>")
-    out.append("<h2>Where each note went</h2>")
-    notes = [[_text(n["text"]), e(n["where"])] for n in report["notes"]]
-    out.append(_table("notes", ["Note", "Where"], notes))
+        out.append(f"<h2>{e(w['changes'])}</h2><ul>{items}</ul>")
+    lot = "".join(f"<li>{_text(n['text'], w['hidden'])}</li>" for n in report["parking_lot"])
+    out.append(f"<h2>{e(w['parking_lot'])}</h2><ul>{lot or '<li>' + e(w['empty']) + '</li>'}</ul>")
+    out.append(f"<h2>{e(w['where_heading'])}</h2>")
+    notes = [[_text(n["text"], w["hidden"]), e(n["where"])] for n in report["notes"]]
+    out.append(_table("notes", [w["note"], w["where"]], notes))
     if report["orders"]:
         names = {c["column_id"]: c["name"] for c in report["candidates"]}
-        head = ["Criterion", "Order (first to last)"]
+        head = [w["criterion"], w["order"]]
         named = not report["board"]["anonymous"]
         rows = []
         for o in report["orders"]:
             row = [e(o["criterion"]), " &gt; ".join(e(names.get(x, x)) for x in o["order"])]
             rows.append([e(o["participant"]["name"]), *row] if named else row)
-        out.append("<h2>Individual orders</h2>")
-        out.append(_table("orders", ["Participant", *head] if named else head, rows))
+        out.append(f"<h2>{e(w['orders'])}</h2>")
+        out.append(_table("orders", [w["participant"], *head] if named else head, rows))
     timeline = [
-        [e(t["title"]), e(t["kind"]), e(t["entered_at"]), e(t["left_at"]), e(t["seconds"])]
+        [
+            e(t["title"]),
+            e(kind_text(t["kind"], lang)),
+            _time(t["entered_at"], report),
+            _time(t["left_at"], report),
+            e(number(t["seconds"], lang)),
+        ]
         for t in report["timeline"]
     ]
-    out.append("<h2>Timeline</h2>")
-    out.append(_table("timeline", ["Phase", "Kind", "Entered", "Left", "Seconds"], timeline))
+    out.append(f"<h2>{e(w['timeline'])}</h2>")
+    head = [w["phase"], w["kind"], w["entered"], w["left"], w["seconds"]]
+    out.append(_table("timeline", head, timeline))
     return "".join(out)
 
 
 def render_html(report: dict[str, Any]) -> bytes:
+    w = words(report["language"])
     title = e(report["board"]["title"])
+    heading = w["results"].format(title=title)
     prompt = report["prompt"]
     page = (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{e(report["language"])}"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Results: {title}</title><style>{STYLE}</style></head><body>"
-        f"<header><h1>Results: {title}</h1>"
+        f"<title>{heading}</title><style>{STYLE}</style></head><body>"
+        f"<header><h1>{heading}</h1>"
         + (f'<blockquote class="prompt">{_text(prompt)}</blockquote>' if prompt else "")
         + _facts(report)
-        + "</header><main><h2>Ranking</h2>"
+        + f"</header><main><h2>{e(w['ranking'])}</h2>"
         + _ranking(report)
-        + "<h2>Candidates</h2>"
+        + f"<h2>{e(w['candidates'])}</h2>"
         + _candidates(report)
         + _rest(report)
         + "</main></body></html>\n"

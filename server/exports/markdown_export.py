@@ -10,7 +10,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .wording import SCORING_NOTE, agreement_text
+from .wording import (
+    agreement_text,
+    followup_status_text,
+    kind_text,
+    local_date,
+    local_time,
+    number,
+    scoring_note,
+    status_text,
+    words,
+)
 
 MEDIA_TYPE = "text/markdown; charset=utf-8"
 _INLINE = re.compile(r"([\\`*_\[\]<>|~&!])")
@@ -34,9 +44,9 @@ def _escape_start(match: re.Match[str]) -> str:
     return start + "\\" if start[0].isdigit() else "\\" + start
 
 
-def note(text: str | None) -> str:
+def note(text: str | None, hidden: str = "*(hidden)*") -> str:
     """A note's text; None is a note still private to its author."""
-    return "*(hidden)*" if text is None else md(text)
+    return hidden if text is None else md(text)
 
 
 def _row(cells: list[Any]) -> str:
@@ -49,88 +59,120 @@ def _table(head: list[str], align: list[str], body: list[list[Any]]) -> list[str
 
 
 def ranking_table(report: dict[str, Any]) -> list[str]:
+    w, lang = words(report["language"]), report["language"]
     criteria = report["board"]["criteria"]
-    head = ["Place", "Candidate", "Score", *(md(c) for c in criteria), "Status"]
-    head += ["Owner", "Next step", "Decide by"]
+    head = [w["place"], w["candidate"], w["score"], *(md(c) for c in criteria), w["status"]]
+    head += [w["owner"], w["next_step"], w["decide_by"]]
     body = []
     for c in report["candidates"]:
         f = c["followup"] or {}
         per = [c["per_criterion"].get(k) for k in criteria]
         body.append(
-            [c["place"], md(c["label"]), c["total"], *per, c["status"]]
-            + [md(f.get("owner")), md(f.get("next_step")), f.get("decide_by") or ""]
+            [c["place"], md(c["label"]), c["total"], *per, status_text(c["status"], lang)]
+            + [md(f.get("owner")), md(f.get("next_step")), local_date(f.get("decide_by"), lang)]
         )
     return _table(head, ["r", "l", "r", *("r" for _ in criteria), "l", "l", "l", "l"], body)
 
 
-def _candidate(c: dict[str, Any], criteria: list[str]) -> list[str]:
-    place = f"place {c['place']}" if c["place"] is not None else "not ranked yet"
-    out = [f"### {md(c['name'])} ({place}, {c['status']})", ""]
+def _candidate(c: dict[str, Any], report: dict[str, Any]) -> list[str]:
+    w, lang = words(report["language"]), report["language"]
+    criteria = report["board"]["criteria"]
+    place = w["place_n"].format(n=c["place"]) if c["place"] is not None else w["not_ranked"]
+    out = [f"### {md(c['name'])} ({place}, {status_text(c['status'], lang)})", ""]
     if c["total"] is not None:
         per = ", ".join(f"{md(k)} {c['per_criterion'].get(k)}" for k in criteria)
-        out += [f"Score {c['total']} ({per}); spread {c['spread']}.", ""]
-    out += [f"- {note(n['text'])}" + (" *(mine)*" if n["mine"] else "") for n in c["notes"]]
+        out += [
+            w["score_line"].format(total=c["total"], per=per, spread=number(c["spread"], lang)),
+            "",
+        ]
+    hidden = f"*{w['hidden']}*"
+    mine = f" *{w['mine']}*"
+    out += [f"- {note(n['text'], hidden)}" + (mine if n["mine"] else "") for n in c["notes"]]
     f = c["followup"]
     if f:
-        out += [
-            "",
-            f"**Follow-up:** owner {md(f['owner'], '-')}; next step {md(f['next_step'], '-')}; "
-            f"decide by {f['decide_by'] or '-'}; status {f['status']}.",
-        ]
+        line = w["followup_line"].format(
+            owner=md(f["owner"], "-"),
+            step=md(f["next_step"], "-"),
+            date=local_date(f["decide_by"], lang) or "-",
+            status=followup_status_text(f["status"], lang),
+        )
+        out += ["", f"**{w['followup']}:** {line}."]
+    swap = c.get("swapped_out")
+    if swap:
+        line = w["swapped_out_line"].format(
+            at=local_time(swap["at"], report),
+            name=md(swap["replaced_by_name"]),
+            reason=md(swap["reason"], "-"),
+        )
+        out += ["", f"**{w['swapped_out']}:** {line}"]
     return [*out, ""]
 
 
 def render_markdown(report: dict[str, Any]) -> bytes:
+    w, lang = words(report["language"]), report["language"]
     board, counts = report["board"], report["counts"]
-    criteria = board["criteria"]
     per_criterion = ", ".join(f"{md(k)}: {n}" for k, n in counts["orders_per_criterion"].items())
+    closed = local_time(board["closed_at"], report) or w["not_yet"]
+    hidden = f"*{w['hidden']}*"
     lines = [
-        f"# Results: {md(board['title'])}",
+        f"# {w['results'].format(title=md(board['title']))}",
         "",
-        f"- **Prompt:** {md(report['prompt'], '-')}",
-        f"- **Game:** {md(report['game']['title'])}",
-        f"- **Created:** {board['created_at']}; **closed:** {board['closed_at'] or 'not yet'}",
-        f"- **Participants:** {counts['participants']}; **notes:** {counts['notes']}; "
-        f"**rankers:** {counts['rankers']} (orders: {per_criterion or '-'})",
-        f"- **Anonymous board:** {'yes' if board['anonymous'] else 'no'}; "
-        f"**top {board['top_n']}** selected",
+        f"- **{w['prompt']}:** {md(report['prompt'], '-')}",
+        f"- **{w['game']}:** {md(report['game']['title'])}",
+        f"- **{w['created']}:** {local_time(board['created_at'], report)}; "
+        f"**{w['closed_inline']}:** {closed}",
+        f"- **{w['timezone']}:** {md(report['timezone'])}",
+        f"- **{w['participants']}:** {counts['participants']}; "
+        f"**{w['notes_inline']}:** {counts['notes']}; "
+        f"**{w['rankers_inline']}:** {counts['rankers']} "
+        f"({w['orders_short']}: {per_criterion or '-'})",
+        f"- **{w['anonymous_board']}:** {w['yes'] if board['anonymous'] else w['no']}; "
+        f"**{w['top_n_selected'].format(n=board['top_n'])}**",
         "",
-        "## Ranking",
+        f"## {w['ranking']}",
         "",
         *ranking_table(report),
-        SCORING_NOTE,
+        scoring_note(lang),
         "",
     ]
     if report["agreement"]:
-        lines += ["## Agreement (Kendall's W)", ""]
-        lines += [f"- {md(k)}: {agreement_text(w)}" for k, w in report["agreement"].items()]
+        lines += [f"## {w['agreement']}", ""]
+        lines += [f"- {md(k)}: {agreement_text(v, lang)}" for k, v in report["agreement"].items()]
         lines.append("")
-    for title, status in (("Selected", "selected"), ("Parked", "parked"), ("Candidates", "open")):
+    groups = (("selected", "selected"), ("parked", "parked"), ("candidates", "open"))
+    for title, status in groups:
         group = [c for c in report["candidates"] if c["status"] == status]
         if group:
-            lines += [f"## {title}", ""]
+            lines += [f"## {w[title]}", ""]
             for c in group:
-                lines += _candidate(c, criteria)
+                lines += _candidate(c, report)
     if report["swaps"]:
-        lines += ["## Changes to the selection", ""]
+        lines += [f"## {w['changes']}", ""]
         lines += [
-            f"- {s['at']}: {md(s['parked_name'])} selected instead of {md(s['selected_name'])}: "
-            f"{md(s['reason'])}"
+            "- "
+            + w["swap_line"].format(
+                at=local_time(s["at"], report),
+                parked=md(s["parked_name"]),
+                selected=md(s["selected_name"]),
+                reason=md(s["reason"]),
+            )
             for s in report["swaps"]
         ]
         lines.append("")
-    lines += ["## Parking lot", ""]
-    lines += [f"- {note(n['text'])}" for n in report["parking_lot"]] or ["(empty)"]
-    lines += ["", "## Where each note went", ""]
+    lines += [f"## {w['parking_lot']}", ""]
+    lines += [f"- {note(n['text'], hidden)}" for n in report["parking_lot"]] or [w["empty"]]
+    lines += ["", f"## {w['where_heading']}", ""]
     lines += _table(
-        ["Note", "Where"], ["l", "l"], [[note(n["text"]), md(n["where"])] for n in report["notes"]]
+        [w["note"], w["where"]],
+        ["l", "l"],
+        [[note(n["text"], hidden), md(n["where"])] for n in report["notes"]],
     )
     if report["orders"]:
         names = {c["column_id"]: c["name"] for c in report["candidates"]}
-        lines += ["## Individual orders", ""]
-        head = ["Criterion", "Order (first to last)"]
+        lines += [f"## {w['orders']}", ""]
+        head = [w["criterion"], w["order"]]
         if not board["anonymous"]:
-            head.insert(0, "Participant")
+            head.insert(0, w["participant"])
         body = []
         for o in report["orders"]:
             row = [md(o["criterion"]), " > ".join(md(names.get(x, x)) for x in o["order"])]
@@ -138,12 +180,18 @@ def render_markdown(report: dict[str, Any]) -> bytes:
                 row.insert(0, md(o["participant"]["name"]))
             body.append(row)
         lines += _table(head, ["l"] * len(head), body)
-    lines += ["## Timeline", ""]
+    lines += [f"## {w['timeline']}", ""]
     lines += _table(
-        ["Phase", "Kind", "Entered", "Left", "Seconds"],
+        [w["phase"], w["kind"], w["entered"], w["left"], w["seconds"]],
         ["l", "l", "l", "l", "r"],
         [
-            [md(t["title"]), t["kind"], t["entered_at"], t["left_at"] or "", t["seconds"]]
+            [
+                md(t["title"]),
+                kind_text(t["kind"], lang),
+                local_time(t["entered_at"], report),
+                local_time(t["left_at"], report),
+                number(t["seconds"], lang),
+            ]
             for t in report["timeline"]
         ],
     )

@@ -10,29 +10,42 @@ what a reader may see is made here, once, and the renderers only format:
   participant id, which would link an order to a person);
 - individual orders appear only once results are computed (before that they are private).
 
-Timestamps become ISO 8601 UTC strings. Columns have no names, so a candidate is called
-"Column N" and summarised by the texts of its first notes.
+Timestamps become ISO 8601 strings in the board's time zone, with its offset
+(``2026-12-02T10:15:00+01:00``; UTC boards keep ``Z``). The report is written in the
+board's language (or the one asked for): keys and status values stay English, the
+texts a person reads (column names, "where each note went", phase titles) are in the
+language; wording.py holds the words. Columns have no names, so a candidate is called
+"Column N" ("Spalte N") and summarised by the texts of its first notes.
+
+A follow-up belongs to a selected candidate: one swapped out of the selection keeps
+its follow-up in the log (it comes back if swapped in again) but the report shows it
+as parked with the swap's reason (``swapped_out``), not as live follow-up.
 """
 
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
 from gamestorm.games import PARKING, BoardState
+
+from .wording import language_of, phase_title, status_text, words, zone
 
 REPORT_VERSION = 1
 SUMMARY_NOTES = 3
 SUMMARY_EXCERPT = 40
 
 
-def iso(timestamp: float | None) -> str | None:
-    """Epoch seconds as ISO 8601 UTC (``2026-05-04T09:30:00Z``)."""
+def iso(timestamp: float | None, tz: datetime.tzinfo = datetime.UTC) -> str | None:
+    """Epoch seconds as ISO 8601 in ``tz`` with its offset (``2026-05-04T11:30:00+02:00``);
+    UTC as ``2026-05-04T09:30:00Z``."""
     if timestamp is None:
         return None
-    moment = datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC)
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+    moment = datetime.datetime.fromtimestamp(timestamp, tz=tz)
+    text = moment.isoformat(timespec="seconds")
+    return text.replace("+00:00", "Z") if tz is datetime.UTC else text
 
 
 def excerpt(text: str, limit: int = SUMMARY_EXCERPT) -> str:
@@ -41,12 +54,21 @@ def excerpt(text: str, limit: int = SUMMARY_EXCERPT) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def build_report(state: BoardState, *, viewer_id: str | None = None) -> dict[str, Any]:
-    """The board's results as plain data, as ``viewer_id`` (or anyone, if None) may see it."""
+def build_report(
+    state: BoardState, *, viewer_id: str | None = None, language: str | None = None
+) -> dict[str, Any]:
+    """The board's results as plain data, as ``viewer_id`` (or anyone, if None) may see it,
+    in ``language`` (default: the board's)."""
+    lang = language_of(language or state.language)
+    tz = zone(state.timezone)
+
+    def when(timestamp: float | None) -> str | None:
+        return iso(timestamp, tz)
+
     results = state.results
     final = results is not None
     candidate_ids = _candidate_ids(state)
-    names = {cid: _column_name(state, cid, i) for i, cid in enumerate(candidate_ids, start=1)}
+    names = {cid: _column_name(state, cid, i, lang) for i, cid in enumerate(candidate_ids, start=1)}
     scores = {c["column_id"]: c for c in results["candidates"]} if results else {}
     selected = set(state.selected)
     orders = _orders(state, viewer_id, candidate_ids) if results else []
@@ -62,19 +84,29 @@ def build_report(state: BoardState, *, viewer_id: str | None = None) -> dict[str
         _candidate(state, cid, names[cid], scores.get(cid), status(cid), viewer_id, counts, dists)
         for cid in candidate_ids
     ]
+    for c in candidates:
+        c["swapped_out"] = _swapped_out(state, c, names, when)
+        if c["status"] != "selected":
+            c["followup"] = None
+        for n in c["notes"]:
+            n["created_at"] = when(state.notes[n["id"]].created_at)
     report: dict[str, Any] = {
         "report_version": REPORT_VERSION,
+        "language": lang,
+        "timezone": tz.key if isinstance(tz, zoneinfo.ZoneInfo) else "UTC",
         "board": {
             "id": state.board_id,
             "title": state.title,
             "anonymous": state.anonymous,
             "criteria": list(state.criteria),
             "top_n": state.top_n,
-            "created_at": iso(state.created_at),
+            "created_at": when(state.created_at),
             "phase": state.phase.id,
             "closed": state.closed,
-            "closed_at": iso(state.phase_log[-1][1]) if state.closed else None,
+            "closed_at": when(state.phase_log[-1][1]) if state.closed else None,
             "results_final": final,
+            "language": state.language,
+            "timezone": state.timezone,
         },
         "prompt": state.prompt,
         "game": {
@@ -85,7 +117,7 @@ def build_report(state: BoardState, *, viewer_id: str | None = None) -> dict[str
                 for p in state.game.phases
             ],
         },
-        "timeline": _timeline(state),
+        "timeline": _timeline(state, lang, when),
         "counts": {
             "participants": sum(1 for p in state.participants.values() if p.role != "facilitator"),
             "notes": len(state.notes),
@@ -106,12 +138,12 @@ def build_report(state: BoardState, *, viewer_id: str | None = None) -> dict[str
                 "parked": s["parked"],
                 "parked_name": names.get(s["parked"], s["parked"]),
                 "reason": s["reason"],
-                "at": iso(s["at"]),
+                "at": when(s["at"]),
             }
             for s in state.swaps
         ],
-        "parking_lot": [_note(state, nid, viewer_id) for nid in state.parking],
-        "notes": _note_fates(state, names, scores, status, viewer_id),
+        "parking_lot": [_note(state, nid, viewer_id, when) for nid in state.parking],
+        "notes": _note_fates(state, names, scores, status, viewer_id, lang, when),
         "orders": orders,
     }
     if not state.anonymous:
@@ -130,9 +162,30 @@ def _candidate_ids(state: BoardState) -> list[str]:
     return [c.id for c in sorted(state.columns.values(), key=lambda c: c.number)]
 
 
-def _column_name(state: BoardState, column_id: str, fallback: int) -> str:
+def _column_name(state: BoardState, column_id: str, fallback: int, language: str = "en") -> str:
     column = state.columns.get(column_id)
-    return f"Column {column.number if column else fallback}"
+    return words(language)["column"].format(n=column.number if column else fallback)
+
+
+def _swapped_out(
+    state: BoardState,
+    candidate: dict[str, Any],
+    names: dict[str, str],
+    when: Callable[[float | None], str | None],
+) -> dict[str, Any] | None:
+    """Why a parked candidate is not selected, if a swap took it out (the last such swap)."""
+    if candidate["status"] != "parked":
+        return None
+    cid = candidate["column_id"]
+    swap = next((s for s in reversed(state.swaps) if s["selected"] == cid), None)
+    if swap is None:
+        return None
+    return {
+        "reason": swap["reason"],
+        "at": when(swap["at"]),
+        "replaced_by": swap["parked"],
+        "replaced_by_name": names.get(swap["parked"], swap["parked"]),
+    }
 
 
 def _visible_text(state: BoardState, note_id: str, viewer_id: str | None) -> str | None:
@@ -142,13 +195,18 @@ def _visible_text(state: BoardState, note_id: str, viewer_id: str | None) -> str
     return note.text
 
 
-def _note(state: BoardState, note_id: str, viewer_id: str | None) -> dict[str, Any]:
+def _note(
+    state: BoardState,
+    note_id: str,
+    viewer_id: str | None,
+    when: Callable[[float | None], str | None] = iso,
+) -> dict[str, Any]:
     """A note as the reader may see it: its author only on boards that are not anonymous."""
     note = state.notes[note_id]
     data: dict[str, Any] = {
         "id": note.id,
         "text": _visible_text(state, note_id, viewer_id),
-        "created_at": iso(note.created_at),
+        "created_at": when(note.created_at),
         "mine": viewer_id is not None and note.author == viewer_id,
     }
     if not state.anonymous:
@@ -262,7 +320,9 @@ def _distributions(
     return dists
 
 
-def _timeline(state: BoardState) -> list[dict[str, Any]]:
+def _timeline(
+    state: BoardState, language: str, when: Callable[[float | None], str | None]
+) -> list[dict[str, Any]]:
     titles = {p.id: p for p in state.game.phases}
     out = []
     for i, (phase_id, entered) in enumerate(state.phase_log):
@@ -271,10 +331,10 @@ def _timeline(state: BoardState) -> list[dict[str, Any]]:
         out.append(
             {
                 "phase": phase_id,
-                "title": phase.title if phase else phase_id,
+                "title": phase_title(phase.type, phase.title, language) if phase else phase_id,
                 "kind": phase.kind.value if phase else None,
-                "entered_at": iso(entered),
-                "left_at": iso(left),
+                "entered_at": when(entered),
+                "left_at": when(left),
                 "seconds": round(left - entered, 3) if left is not None else None,
             }
         )
@@ -287,25 +347,30 @@ def _note_fates(
     scores: dict[str, dict[str, Any]],
     status: Callable[[str], str],
     viewer_id: str | None,
+    language: str,
+    when: Callable[[float | None], str | None],
 ) -> list[dict[str, Any]]:
     """Every note in the order written, with where it ended up ("what happens with mine?")."""
+    w = words(language)
     out = []
     for note in state.notes.values():
-        data = _note(state, note.id, viewer_id)
+        data = _note(state, note.id, viewer_id, when)
         column = note.column
         place = None
         if column is None:
-            outcome, where = "unsorted", "not sorted"
+            outcome, where = "unsorted", w["not_sorted"]
         elif column == PARKING:
-            outcome, where = "parking_lot", "parking lot"
+            outcome, where = "parking_lot", w["in_parking_lot"]
         else:
-            name = names.get(column, "Column")
+            name = names.get(column, w["column"].format(n="?"))
             place = scores[column]["place"] if column in scores else None
             outcome = status(column)
             if outcome == "open":
                 outcome, where = "in_column", name
             else:
-                where = f"{name} → place {place} → {outcome}"
+                where = w["where_line"].format(
+                    column=name, place=place, outcome=status_text(outcome, language)
+                )
         data.update(
             column_id=column if column != PARKING else None,
             column=names.get(column) if column and column != PARKING else None,

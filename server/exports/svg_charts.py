@@ -10,6 +10,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from .wording import WORDS
+
 #: Okabe-Ito colours: told apart by colour-blind readers and in greyscale print.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
 PLOT_HEIGHT = 110
@@ -32,9 +34,15 @@ def scale_max(report: dict[str, Any]) -> int:
 
 
 def distribution_chart(
-    candidate: dict[str, Any], criteria: list[str], peak: int, chart_id: str
+    candidate: dict[str, Any],
+    criteria: list[str],
+    peak: int,
+    chart_id: str,
+    words: dict[str, str] | None = None,
 ) -> str:
-    """An ``<svg>`` element (as text) of one candidate's rank distribution."""
+    """An ``<svg>`` element (as text) of one candidate's rank distribution, its titles in
+    the language of ``words`` (wording.py; English if None)."""
+    w = words or WORDS["en"]
     dist = candidate["distribution"]
     places = max((len(v) for v in dist.values()), default=0)
     k = max(1, len(criteria))
@@ -47,7 +55,7 @@ def distribution_chart(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'aria-labelledby="{chart_id}-t" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}">',
-        f'<title id="{chart_id}-t">How often each place was given to {name}</title>',
+        f'<title id="{chart_id}-t">{w["chart_title"].format(name=name)}</title>',
         f'<line x1="{LEFT}" y1="{base}" x2="{width - RIGHT}" y2="{base}" class="axis"/>',
         f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{base}" class="axis"/>',
         f'<text x="{LEFT - 4}" y="{base}" class="tick" text-anchor="end">0</text>',
@@ -60,7 +68,7 @@ def distribution_chart(
             count = counts[place] if place < len(counts) else 0
             h = round(PLOT_HEIGHT * count / peak, 2)
             x = round(x0 + i * (BAR_WIDTH + BAR_GAP), 2)
-            label = escape(f"{criterion}: place {place + 1} in {count} order(s)")
+            label = escape(w["chart_bar"].format(criterion=criterion, place=place + 1, count=count))
             parts.append(
                 f'<rect x="{x}" y="{round(base - h, 2)}" width="{BAR_WIDTH}" height="{h}" '
                 f'fill="{colour(i)}"><title>{label}</title></rect>'
@@ -72,7 +80,7 @@ def distribution_chart(
         )
     parts.append(
         f'<text x="{LEFT + (width - LEFT - RIGHT) / 2}" y="{height - 4}" class="label" '
-        'text-anchor="middle">place (1 = first)</text>'
+        f'text-anchor="middle">{escape(w["chart_axis"])}</text>'
     )
     parts.append("</svg>")
     return "".join(parts)

@@ -19,6 +19,7 @@ from typing import Any
 
 from gamestorm import games
 from gamestorm.games import Actor, BoardState, Join
+from gamestorm.server.hub import timezone_known
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = 1_767_261_600.0  # 2026-01-01T10:00:00Z
@@ -48,7 +49,13 @@ COLUMNS = {letter: f"col-{letter.lower()}" for letter in "ABCDE"}  # E stays emp
 class Table:
     """A board driven through ``games.handle`` and ``games.apply``, as the server does."""
 
-    def __init__(self, anonymous: bool, people: tuple[tuple[str, str], ...]) -> None:
+    def __init__(
+        self,
+        anonymous: bool,
+        people: tuple[tuple[str, str], ...],
+        start: float = T0,
+        **options: Any,
+    ) -> None:
         text = (ROOT / "games" / "builtin" / "gamestorm.toml").read_text(encoding="utf-8")
         created = games.create_board(
             {
@@ -58,14 +65,18 @@ class Table:
                 "criteria": ["impact", "effort"],
                 "top_n": 2,
                 "facilitator_name": FACILITATOR[1],
+                **options,
             },
             game=games.parse_game_toml(text, "gamestorm.toml"),
             board_id="board-1",
             facilitator_id=FACILITATOR[0],
-            now=T0,
+            now=start,
+            timezone_known=timezone_known,
         )
+        #: Every event, in order, as stored (for tests that edit an old log).
+        self.log: list[games.Event] = [created]
         self.state: BoardState = games.fold([created])
-        self.now = T0
+        self.now = start
         self.facilitator = Actor(FACILITATOR[0], "facilitator")
         self.people = [Actor(pid, "participant") for pid, _ in people]
         for pid, name in people:
@@ -77,6 +88,7 @@ class Table:
             command = games.parse_command(command)
         for event in games.handle(self.state, command, actor, self.now):
             games.apply(self.state, event)
+            self.log.append(event)
 
     def advance(self) -> None:
         self.run({"type": "phase.advance", "from": self.state.phase.id}, self.facilitator)
@@ -86,20 +98,35 @@ def play(
     anonymous: bool = True,
     people: tuple[tuple[str, str], ...] = PEOPLE,
     until: str = "close",
+    **options: Any,
 ) -> BoardState:
     """The whole game above, ending in ``close`` with follow-up and one swap.
 
     ``until`` stops in an earlier phase, once that phase's work is done (notes written,
     notes sorted, orders submitted), for exports taken while the game still runs.
+    ``options`` go to ``play_table``: board options (``language``, ``timezone``),
+    ``start`` (the creation time) and ``followups`` (the letters given a follow-up).
     """
-    t = Table(anonymous, people)
+    return play_table(anonymous, people, until, **options).state
+
+
+def play_table(
+    anonymous: bool = True,
+    people: tuple[tuple[str, str], ...] = PEOPLE,
+    until: str = "close",
+    start: float = T0,
+    followups: str = "AC",
+    **options: Any,
+) -> Table:
+    """``play``, answering the whole Table (its state and its event log)."""
+    t = Table(anonymous, people, start, **options)
     f = t.facilitator
     t.run({"type": "prompt.set", "text": "Ich will ___ für unsere Kunden"}, f)
     t.advance()  # generate
     for note_id, (who, text, _) in NOTES.items():
         t.run({"type": "note.create", "note_id": note_id, "text": text}, t.people[who])
     if until == "generate":
-        return t.state
+        return t
     t.advance()  # affinity
     for letter in "ABCDE":
         t.run({"type": "column.create", "column_id": COLUMNS[letter]}, t.people[0])
@@ -107,7 +134,7 @@ def play(
         target = "parking" if where == "parking" else COLUMNS[where]
         t.run({"type": "note.move", "note_id": note_id, "column_id": target}, t.people[1])
     if until == "affinity":
-        return t.state
+        return t
     t.advance()  # rank; the empty column E is dropped
     for criterion, orders in (("impact", IMPACT), ("effort", EFFORT)):
         for who, order in enumerate(orders):
@@ -118,12 +145,15 @@ def play(
             }
             t.run(frame, t.people[who])
     if until == "rank":
-        return t.state
+        return t
     t.advance()  # close
-    for letter, owner, step in (
-        ("A", "Team Orbit", "Prototype in Q1"),
-        ("C", "@ops", "-run pilot; +measure"),
-    ):
+    plans = {
+        "A": ("Team Orbit", "Prototype in Q1"),
+        "B": ("Legal", "Ask legal about B"),
+        "C": ("@ops", "-run pilot; +measure"),
+    }
+    for letter in followups:
+        owner, step = plans[letter]
         frame = {
             "type": "followup.set",
             "column_id": COLUMNS[letter],
@@ -141,4 +171,4 @@ def play(
     }
     t.run(swap, f)
     assert t.state.closed
-    return t.state
+    return t

@@ -133,7 +133,7 @@ def test_the_follow_up_reaches_every_format(closed_board: BoardState) -> None:
     assert rows["Column 1"]["next_step"] == "Prototype in Q1"
     md = {r["Place"]: r for r in markdown_table(render(closed_board, "md")[0], "Ranking")}
     assert md["1"]["Owner"] == "Team Orbit"
-    assert md["1"]["Decide by"] == "2026-06-30"
+    assert md["1"]["Decide by"] == "30 Jun 2026"
     html = render(closed_board, "html")[0].decode()
     assert "Prototype in Q1" in html
     assert "B needs legal review first &lt;b&gt;" in html

@@ -17,7 +17,7 @@ def test_csv_is_utf8_with_bom_and_crlf_rows(closed_board: BoardState) -> None:
     body, media_type = render(closed_board, "csv")
     assert media_type == "text/csv; charset=utf-8"
     assert body.startswith(b"\xef\xbb\xbf")
-    assert body.split(b"\r\n")[0].endswith(b"column_id")
+    assert body.split(b"\r\n")[0].endswith(b"column_id,swapped_out_reason")
     rows = csv_rows(body)
     assert len(rows) == 4
     assert list(rows[0])[:6] == [
