@@ -222,6 +222,11 @@ const STRINGS = {
     "error.no_rankings": "Nobody has submitted a ranking yet.",
     "error.not_a_permutation": "Rank every column exactly once.",
     "field.required": "Please fill in this field.",
+    // -- board language and time zone
+    "start.language": "Language of the exports",
+    "start.languageHelp": "The downloaded results (HTML, Markdown, CSV) are written in this language.",
+    "start.timezone": "Time zone",
+    "start.timezoneHelp": "The results show times in this zone, e.g. Europe/Berlin. Preset: your browser's.",
   },
   de: {
     "app.name": "Gamestorm",
@@ -443,6 +448,11 @@ const STRINGS = {
     "error.no_rankings": "Noch niemand hat ein Ranking abgegeben.",
     "error.not_a_permutation": "Ordne jede Spalte genau einmal ein.",
     "field.required": "Bitte fülle dieses Feld aus.",
+    // -- board language and time zone
+    "start.language": "Sprache der Exporte",
+    "start.languageHelp": "Die heruntergeladenen Ergebnisse (HTML, Markdown, CSV) sind in dieser Sprache.",
+    "start.timezone": "Zeitzone",
+    "start.timezoneHelp": "Die Ergebnisse zeigen Zeiten in dieser Zone, z. B. Europe/Berlin. Vorgabe: die deines Browsers.",
   },
 };
 

@@ -2,7 +2,7 @@
 
 import { createBoard, joinBoard, lookupCode } from "../api.js";
 import { h } from "../dom.js";
-import { onLangChange, t } from "../i18n.js";
+import { lang, onLangChange, t } from "../i18n.js";
 import * as store from "../storage.js";
 import { errorText, langButton } from "./common.js";
 
@@ -123,6 +123,50 @@ function knownBoardsList() {
   );
 }
 
+/** The browser's IANA time zone ("Europe/Berlin"); UTC if it does not say. */
+function browserTimeZone() {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  } catch {
+    return "UTC";
+  }
+}
+
+/** Every IANA zone the browser knows, for the time zone field's suggestions. */
+function timeZoneNames() {
+  try {
+    return Intl.supportedValuesOf("timeZone");
+  } catch {
+    return [];
+  }
+}
+
+function languageSelect() {
+  const select = h(
+    "select",
+    { id: "c-lang", attrs: { "aria-describedby": "c-lang-help" } },
+    h("option", { value: "en", text: "English" }),
+    h("option", { value: "de", text: "Deutsch" }),
+  );
+  select.value = lang();
+  return select;
+}
+
+function timeZoneInput() {
+  const names = timeZoneNames();
+  const input = h("input", {
+    id: "c-tz",
+    type: "text",
+    value: browserTimeZone(),
+    maxLength: 64,
+    autocomplete: "off",
+    spellcheck: false,
+    attrs: { list: "c-tz-list", "aria-describedby": "c-tz-help" },
+  });
+  const list = h("datalist", { id: "c-tz-list" }, ["UTC", ...names.filter((n) => n !== "UTC")].map((n) => h("option", { value: n })));
+  return { input, list };
+}
+
 function createForm() {
   const error = errorLine("create-error");
   const title = h("input", { id: "c-title", type: "text", required: true, maxLength: 200, attrs: { placeholder: t("start.titlePlaceholder") } });
@@ -131,6 +175,8 @@ function createForm() {
   const topN = h("input", { id: "c-topn", type: "number", min: "1", max: "50", value: "3", required: true, inputMode: "numeric" });
   const anonymous = h("input", { id: "c-anon", type: "checkbox", checked: true });
   const name = h("input", { id: "c-name", type: "text", maxLength: 60, autocomplete: "name" });
+  const language = languageSelect();
+  const zone = timeZoneInput();
   const button = h("button", { type: "submit", class: "btn btn-primary", text: t("start.submitCreate") });
   return h(
     "form",
@@ -148,6 +194,8 @@ function createForm() {
             anonymous: anonymous.checked,
             criteria: criteria.value.split("\n").map((c) => c.trim()).filter(Boolean),
             top_n: Number.parseInt(topN.value, 10) || 3,
+            language: language.value,
+            timezone: zone.input.value.trim() || browserTimeZone(),
           };
           if (!body.criteria.length) body.criteria = [t("start.criteriaDefault")];
           if (prompt.value.trim()) body.prompt = prompt.value.trim();
@@ -174,6 +222,8 @@ function createForm() {
     field("c-topn", t("start.topN"), topN),
     h("div", { class: "field field-check" }, anonymous, h("label", { htmlFor: "c-anon", text: t("start.anonymous") })),
     field("c-name", t("start.facilitatorName"), name),
+    field("c-lang", t("start.language"), language, t("start.languageHelp")),
+    field("c-tz", t("start.timezone"), [zone.input, zone.list], t("start.timezoneHelp")),
     error,
     button,
   );
