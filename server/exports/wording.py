@@ -12,7 +12,7 @@ import datetime
 import zoneinfo
 from typing import Any
 
-LANGUAGES = ("en", "de")
+from gamestorm.games.creation import LANGUAGES
 
 #: How to read the scores; the prose exports print it (from games/ranking.py).
 SCORING_NOTE = (
