@@ -14,10 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 from gamestorm.games import BoardState
+from gamestorm.games.creation import LANGUAGES
 
 from . import csv_export, html_export, json_export, markdown_export
 from .model import build_report
-from .wording import LANGUAGES
 
 #: Format name (the URL suffix and the CLI's ``--format``) -> media type with charset.
 FORMATS: dict[str, str] = {
