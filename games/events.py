@@ -142,6 +142,24 @@ class SelectionSwapped:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class ColumnNameProposed:
+    KIND: ClassVar[str] = "column.name_proposed"
+    column_id: str
+    name: str
+    #: Who proposed it; on anonymous boards only the proposer sees this (redaction).
+    by: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnNamed:
+    KIND: ClassVar[str] = "column.named"
+    column_id: str
+    name: str
+    by: str
+
+
 Event = (
     BoardCreated
     | ParticipantJoined
@@ -158,6 +176,8 @@ Event = (
     | ResultsComputed
     | FollowupSet
     | SelectionSwapped
+    | ColumnNameProposed
+    | ColumnNamed
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -178,6 +198,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ResultsComputed,
         FollowupSet,
         SelectionSwapped,
+        ColumnNameProposed,
+        ColumnNamed,
     )
 }
 
