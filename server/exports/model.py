@@ -10,8 +10,9 @@ what a reader may see is made here, once, and the renderers only format:
   participant id, which would link an order to a person);
 - individual orders appear only once results are computed (before that they are private).
 
-Timestamps become ISO 8601 UTC strings. Columns have no names, so a candidate is called
-"Column N" and summarised by the texts of its first notes.
+Timestamps become ISO 8601 UTC strings. A candidate is called by the name its column got in
+the game's ``name`` phase, or "Column N" on boards without one, and is summarised by the
+texts of its first notes.
 """
 
 from __future__ import annotations
@@ -131,7 +132,10 @@ def _candidate_ids(state: BoardState) -> list[str]:
 
 
 def _column_name(state: BoardState, column_id: str, fallback: int) -> str:
+    """The name the facilitator gave the column, else "Column N" (games without naming)."""
     column = state.columns.get(column_id)
+    if column is not None and column.name is not None:
+        return column.name
     return f"Column {column.number if column else fallback}"
 
 

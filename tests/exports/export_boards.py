@@ -9,6 +9,10 @@ effort, top 2. The third participant ranks impact only (partial participation).
 
 A and B tie on 8; the tie-break (lower sum on the first criterion) puts A first.
 The facilitator then swaps B (selected) for C (parked): selected A, C; parked B, D.
+
+By default the board plays the builtin game as boards made before the ``name`` phase
+stored it (no ``name`` phase), so candidates are labelled "Column N"; ``play(names=...)``
+plays today's builtin game and names the columns in its ``name`` phase.
 """
 
 from __future__ import annotations
@@ -43,13 +47,22 @@ NOTES = {
 IMPACT = (("A", "B", "C", "D"), ("B", "A", "C", "D"), ("A", "B", "D", "C"))
 EFFORT = (("B", "C", "A", "D"), ("A", "B", "D", "C"))
 COLUMNS = {letter: f"col-{letter.lower()}" for letter in "ABCDE"}  # E stays empty
+#: Names for ``play(names=NAMES)``; the first one is proposed by two people.
+NAMES = {"A": "Onboarding", "B": "Sicherheit <b>", "C": "Demos & Pilot", "D": "Self-Service"}
 
 
 class Table:
     """A board driven through ``games.handle`` and ``games.apply``, as the server does."""
 
-    def __init__(self, anonymous: bool, people: tuple[tuple[str, str], ...]) -> None:
+    def __init__(
+        self, anonymous: bool, people: tuple[tuple[str, str], ...], naming: bool = False
+    ) -> None:
         text = (ROOT / "games" / "builtin" / "gamestorm.toml").read_text(encoding="utf-8")
+        game = games.parse_game_toml(text, "gamestorm.toml")
+        if not naming:
+            old = game.to_dict()
+            old["phases"] = [p for p in old["phases"] if p["type"] != "name"]
+            game = games.parse_game(old, "gamestorm.toml without name")
         created = games.create_board(
             {
                 "title": "Customer day <2026> & co",
@@ -59,7 +72,7 @@ class Table:
                 "top_n": 2,
                 "facilitator_name": FACILITATOR[1],
             },
-            game=games.parse_game_toml(text, "gamestorm.toml"),
+            game=game,
             board_id="board-1",
             facilitator_id=FACILITATOR[0],
             now=T0,
@@ -86,13 +99,14 @@ def play(
     anonymous: bool = True,
     people: tuple[tuple[str, str], ...] = PEOPLE,
     until: str = "close",
+    names: Mapping[str, str] | None = None,
 ) -> BoardState:
     """The whole game above, ending in ``close`` with follow-up and one swap.
 
     ``until`` stops in an earlier phase, once that phase's work is done (notes written,
     notes sorted, orders submitted), for exports taken while the game still runs.
     """
-    t = Table(anonymous, people)
+    t = Table(anonymous, people, naming=names is not None)
     f = t.facilitator
     t.run({"type": "prompt.set", "text": "Ich will ___ für unsere Kunden"}, f)
     t.advance()  # generate
@@ -108,7 +122,14 @@ def play(
         t.run({"type": "note.move", "note_id": note_id, "column_id": target}, t.people[1])
     if until == "affinity":
         return t.state
-    t.advance()  # rank; the empty column E is dropped
+    t.advance()  # name (or rank); the empty column E is dropped
+    if names is not None:
+        for who in (0, 1):
+            frame = {"type": "column.propose", "column_id": COLUMNS["A"], "name": names["A"]}
+            t.run(frame, t.people[who])
+        for letter, name in names.items():
+            t.run({"type": "column.name", "column_id": COLUMNS[letter], "name": name}, f)
+        t.advance()  # rank
     for criterion, orders in (("impact", IMPACT), ("effort", EFFORT)):
         for who, order in enumerate(orders):
             frame = {
