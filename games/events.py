@@ -157,7 +157,8 @@ class ColumnNamed:
     KIND: ClassVar[str] = "column.named"
     column_id: str
     name: str
-    by: str
+    #: The facilitator; hidden like every ``by`` on anonymous boards.
+    by: str | None
 
 
 Event = (

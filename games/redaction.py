@@ -34,6 +34,11 @@ class Redacted:
         return self.public
 
 
+#: Events whose ``by`` only its sender sees on anonymous boards. ``column.named`` is always
+#: the facilitator's, but one rule for every ``by`` keeps the promise simple to check.
+_BY_HIDDEN = frozenset({"note.moved", "column.created", "column.name_proposed", "column.named"})
+
+
 def redact(event: dict[str, Any], anonymous: bool) -> Redacted:
     """Split an event (``events.to_dict`` form) into what its owner and others see."""
     kind = event["kind"]
@@ -49,7 +54,7 @@ def redact(event: dict[str, Any], anonymous: bool) -> Redacted:
         return Redacted(public, event["author"], event)
     if kind == "note.deleted" and anonymous:
         return Redacted({**event, "author": None}, event["author"], event)
-    if kind in ("note.moved", "column.created", "column.name_proposed") and anonymous:
+    if kind in _BY_HIDDEN and anonymous:
         return Redacted({**event, "by": None}, event["by"], event)
     if kind == "notes.revealed" and anonymous:
         notes = [{**n, "author": None} for n in event["notes"]]

@@ -245,6 +245,10 @@ def test_on_anonymous_boards_only_the_proposer_sees_who_proposed() -> None:
     for viewer in (FACILITATOR, OTHER, PROJECTOR):
         view = redacted.for_viewer(viewer.id)
         assert view["by"] is None and view["name"] == "Nähe"
+    (named,) = board.name("c-1", "Nähe")
+    redacted = redact(to_dict(named), anonymous=True)
+    assert redacted.for_viewer(FACILITATOR.id)["by"] == FACILITATOR.id
+    assert redacted.for_viewer(AUTHOR.id) == {**to_dict(named), "by": None}
     board.propose(OTHER, "c-1", "nähe")
     for viewer in (FACILITATOR, AUTHOR, OTHER, THIRD):
         (listed,) = snapshot(board.state, viewer.id)["columns"][0]["proposals"]
