@@ -329,7 +329,9 @@ export class Region {
 
   update({ force = false } = {}) {
     const active = document.activeElement;
-    const typing = active && this.el.contains(active) && active.matches(HOLDING_FIELDS);
+    // an empty field marked so (the name phase's) does not hold: nothing typed to lose
+    const idle = active?.value === "" && active.closest?.("[data-refresh-when-empty]");
+    const typing = active && this.el.contains(active) && active.matches(HOLDING_FIELDS) && !idle;
     if (!force && (this.hold() || typing)) {
       this.dirty = true;
       return;

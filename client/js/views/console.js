@@ -368,16 +368,15 @@ export function mountConsole(root, conn, boardId, token) {
     }
   }
 
-  /** Decide a column's name; true once the server took it. */
-  async function nameColumn(columnId, name) {
+  /** Decide a column's name, from its field or a chip; the field then shows the name. */
+  async function nameColumn(columnId, name, { fromField = false } = {}) {
     try {
       await conn.send("column.name", { column_id: columnId, name });
       announce(t("naming.done", { name }));
-      return true;
+      if (ui.nameDrafts) delete ui.nameDrafts[columnId];
+      page.updateAll({ force: fromField });
     } catch (error) {
       toast(errorText(error), "error");
-      return false;
-    } finally {
       page.schedule();
     }
   }

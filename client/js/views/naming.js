@@ -97,6 +97,7 @@ function nameForm(column, { id, label, button, value, onInput, onSubmit }) {
     "form",
     {
       class: "naming-form",
+      dataset: { refreshWhenEmpty: "" },
       on: {
         submit: (event) => {
           event.preventDefault();
@@ -154,9 +155,7 @@ export function participantNaming(state, { ui, onPropose }) {
             button: t("naming.proposeButton"),
             value: ui.proposeDrafts[column.id] || "",
             onInput: (value) => (ui.proposeDrafts[column.id] = value),
-            onSubmit: async (columnId, name) => {
-              if (await onPropose(columnId, name)) ui.proposeDrafts[columnId] = "";
-            },
+            onSubmit: (columnId, name) => onPropose(columnId, name, { fromField: true }),
           }),
         ),
       ),
@@ -205,9 +204,7 @@ export function consoleNaming(state, { ui, onName, onAdoptAll }) {
             button: column.name ? t("naming.rename") : t("naming.set"),
             value: ui.nameDrafts[column.id] ?? column.name ?? "",
             onInput: (value) => (ui.nameDrafts[column.id] = value),
-            onSubmit: async (columnId, name) => {
-              if (await onName(columnId, name)) delete ui.nameDrafts[columnId];
-            },
+            onSubmit: (columnId, name) => onName(columnId, name, { fromField: true }),
           }),
         ),
       ),

@@ -327,16 +327,16 @@ export function mountParticipant(root, conn, boardId) {
     }
   }
 
-  /** Propose a name (or support one); true once the server took it. */
-  async function proposeName(columnId, name) {
+  /** Propose a name (or support one by its chip). A field that sent it is emptied and
+   * the page re-rendered at once, though the field still has the focus. */
+  async function proposeName(columnId, name, { fromField = false } = {}) {
     try {
       await conn.send("column.propose", { column_id: columnId, name });
       toast(t("naming.proposed", { name }), "quiet");
-      return true;
+      if (fromField) ui.proposeDrafts[columnId] = "";
+      page.updateAll({ force: fromField });
     } catch (error) {
       toast(errorText(error), "error");
-      return false;
-    } finally {
       page.schedule();
     }
   }
