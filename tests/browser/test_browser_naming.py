@@ -45,7 +45,7 @@ def chip(card: Any, name: str) -> Any:
 
 
 async def test_participants_propose_the_facilitator_decides_and_names_reach_the_exports(
-    browser: Any, live_server: Any, watch: Watch
+    browser: Any, live_server: Any, watch: Watch, screenshots: Any
 ) -> None:
     base = live_server.base_url
     board = await create_board(base, criteria=["Impact"], top_n=1, anonymous=True)
@@ -117,6 +117,7 @@ async def test_participants_propose_the_facilitator_decides_and_names_reach_the_
         await expect(ana_cards.nth(1).locator(".naming-chip")).to_have_count(2)
         await expect(ben_cards.nth(1).locator(".naming-chip")).to_have_count(2)
         await no_horizontal_scroll(ana)
+        await ana.screenshot(path=str(screenshots / "03b-name-phone.png"), full_page=True)
         # the projector shows the proposals as they come
         await expect(
             projector.locator("[data-naming-column]").nth(0).locator(".naming-chip")
@@ -147,6 +148,8 @@ async def test_participants_propose_the_facilitator_decides_and_names_reach_the_
         await expect(console.locator("[data-named-count]")).to_have_attribute(
             "data-named-count", "2"
         )
+        await console.screenshot(path=str(screenshots / "03b-name-console.png"), full_page=True)
+        await projector.screenshot(path=str(screenshots / "03b-name-projector.png"))
 
         # ---- ranking shows the names, with the number as a badge ------------------
         await advance(console, "rank")
