@@ -105,6 +105,24 @@ class SwapSelection:
 
 
 @dataclass(frozen=True, slots=True)
+class ProposeName:
+    """A participant's (or the facilitator's) suggestion for a column's name."""
+
+    TYPE: ClassVar[str] = "column.propose"
+    column_id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class NameColumn:
+    """The facilitator decides a column's name (again, to rename it)."""
+
+    TYPE: ClassVar[str] = "column.name"
+    column_id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Join:
     """Not a wire command: the server issues it for ``POST /api/join``."""
 
@@ -125,6 +143,8 @@ Command = (
     | SubmitRanking
     | SetFollowup
     | SwapSelection
+    | ProposeName
+    | NameColumn
     | Join
 )
 
@@ -269,6 +289,23 @@ def _swap(f: Mapping[str, Any]) -> SwapSelection:
     )
 
 
+def _propose(f: Mapping[str, Any]) -> ProposeName:
+    return ProposeName(
+        column_id=_id(f, "column_id"), name=clean_text(f.get("name"), "name", NAME_MAX)
+    )
+
+
+def _name_column(f: Mapping[str, Any]) -> NameColumn:
+    return NameColumn(
+        column_id=_id(f, "column_id"), name=clean_text(f.get("name"), "name", NAME_MAX)
+    )
+
+
+def name_key(name: str) -> str:
+    """What makes two proposed names the same: case and runs of spaces do not count."""
+    return " ".join(name.split()).casefold()
+
+
 _PARSERS: dict[str, Callable[[Mapping[str, Any]], Command]] = {
     AdvancePhase.TYPE: _advance,
     SetPrompt.TYPE: _prompt,
@@ -281,4 +318,6 @@ _PARSERS: dict[str, Callable[[Mapping[str, Any]], Command]] = {
     SubmitRanking.TYPE: _submit_ranking,
     SetFollowup.TYPE: _followup,
     SwapSelection.TYPE: _swap,
+    ProposeName.TYPE: _propose,
+    NameColumn.TYPE: _name_column,
 }

@@ -141,6 +141,11 @@ def _check_sequence(phases: tuple[Phase, ...], where: str) -> None:
             "in a closing phase so that everything opened gets closed"
         )
     types = [p.type for p in phases]
+    if "name" in types and "affinity" not in types[: types.index("name")]:
+        raise GameError(
+            f"{where}: 'name' needs an 'affinity' phase before it (it names the columns "
+            "that mapping made)"
+        )
     if "rank" in types:
         first_rank = types.index("rank")
         if "affinity" not in types[:first_rank]:

@@ -17,6 +17,7 @@ CODES = frozenset(
         "invalid",
         "not_a_permutation",
         "unsorted_notes",
+        "unnamed_columns",
         "no_rankings",
         "rate_limited",
         "too_large",

@@ -147,6 +147,25 @@ class SelectionSwapped:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class ColumnNameProposed:
+    KIND: ClassVar[str] = "column.name_proposed"
+    column_id: str
+    name: str
+    #: Who proposed it; on anonymous boards only the proposer sees this (redaction).
+    by: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnNamed:
+    KIND: ClassVar[str] = "column.named"
+    column_id: str
+    name: str
+    #: The facilitator; hidden like every ``by`` on anonymous boards.
+    by: str | None
+
+
 Event = (
     BoardCreated
     | ParticipantJoined
@@ -163,6 +182,8 @@ Event = (
     | ResultsComputed
     | FollowupSet
     | SelectionSwapped
+    | ColumnNameProposed
+    | ColumnNamed
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -183,6 +204,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ResultsComputed,
         FollowupSet,
         SelectionSwapped,
+        ColumnNameProposed,
+        ColumnNamed,
     )
 }
 

@@ -30,6 +30,8 @@ COMMAND_KINDS: dict[str, Kind | None] = {
     "ranking.submit": Kind.CLOSING,
     "followup.set": Kind.CLOSING,
     "selection.swap": Kind.CLOSING,
+    "column.propose": Kind.CLOSING,
+    "column.name": Kind.CLOSING,
 }
 
 
@@ -66,6 +68,12 @@ PHASE_TYPES: dict[str, PhaseType] = {
             Kind.EXPLORING,
             frozenset({"column.create", "note.move"}),
             "Everyone sorts all notes into unnamed columns or the parking lot.",
+        ),
+        PhaseType(
+            "name",
+            Kind.CLOSING,
+            frozenset({"column.propose", "column.name"}),
+            "Participants propose a name for each column; the facilitator decides.",
         ),
         PhaseType(
             "rank",

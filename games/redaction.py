@@ -7,8 +7,8 @@ each event at most twice, however many clients a board has.
 
 - A note written in a private phase (``generate``) shows its text to its author only,
   until ``notes.revealed``.
-- On anonymous boards the author of a note, and who moved it or made a column, is shown
-  to that person only.
+- On anonymous boards the author of a note, and who moved it, made a column or proposed a
+  column's name, is shown to that person only.
 - An individual ranking order is shown to its sender only; after close the results
   carry all orders, without names on anonymous boards.
 """
@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .state import BoardState
+from .state import BoardState, Column
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,11 @@ class Redacted:
         if self.owner is not None and viewer_id == self.owner and self.owner_view is not None:
             return self.owner_view
         return self.public
+
+
+#: Events whose ``by`` only its sender sees on anonymous boards. ``column.named`` is always
+#: the facilitator's, but one rule for every ``by`` keeps the promise simple to check.
+_BY_HIDDEN = frozenset({"note.moved", "column.created", "column.name_proposed", "column.named"})
 
 
 def redact(event: dict[str, Any], anonymous: bool) -> Redacted:
@@ -49,7 +54,7 @@ def redact(event: dict[str, Any], anonymous: bool) -> Redacted:
         return Redacted(public, event["author"], event)
     if kind == "note.deleted" and anonymous:
         return Redacted({**event, "author": None}, event["author"], event)
-    if kind in ("note.moved", "column.created") and anonymous:
+    if kind in _BY_HIDDEN and anonymous:
         return Redacted({**event, "by": None}, event["by"], event)
     if kind == "notes.revealed" and anonymous:
         notes = [{**n, "author": None} for n in event["notes"]]
@@ -115,7 +120,14 @@ def snapshot(state: BoardState, viewer_id: str) -> dict[str, Any]:
         ],
         "notes": notes,
         "columns": [
-            {"id": c.id, "number": c.number, "notes": list(c.notes)} for c in state.columns.values()
+            {
+                "id": c.id,
+                "number": c.number,
+                "notes": list(c.notes),
+                "name": c.name,
+                "proposals": _proposals(c, viewer_id, anonymous),
+            }
+            for c in state.columns.values()
         ],
         "unsorted": list(state.unsorted),
         "parking": list(state.parking),
@@ -135,6 +147,17 @@ def snapshot(state: BoardState, viewer_id: str) -> dict[str, Any]:
         "swaps": [dict(s) for s in state.swaps],
         "counts": score(state),
     }
+
+
+def _proposals(column: Column, viewer_id: str, anonymous: bool) -> list[dict[str, Any]]:
+    """Most supported first (ties: first proposed first); who proposed only on named boards."""
+    out = []
+    for p in sorted(column.proposals.values(), key=lambda p: -p.count):
+        item: dict[str, Any] = {"name": p.name, "count": p.count, "mine": viewer_id in p.by}
+        if not anonymous:
+            item["by"] = list(p.by)
+        out.append(item)
+    return out
 
 
 def score(state: BoardState) -> dict[str, int]:

@@ -24,17 +24,20 @@ from .commands import (
     EditNote,
     Join,
     MoveNote,
+    NameColumn,
+    ProposeName,
     SetFollowup,
     SetPrompt,
     SetTimer,
     SubmitRanking,
     SwapSelection,
     clean_text,
+    name_key,
 )
 from .errors import Rejection
 from .phases import COMMAND_KINDS
 from .ranking import aggregate
-from .state import BoardState, Note
+from .state import BoardState, Column, Note
 
 FACILITATOR = "facilitator"
 PARTICIPANT = "participant"
@@ -52,6 +55,8 @@ ROLES: dict[str, frozenset[str]] = {
     "ranking.submit": frozenset({PARTICIPANT}),
     "followup.set": frozenset({FACILITATOR}),
     "selection.swap": frozenset({FACILITATOR}),
+    "column.propose": frozenset({FACILITATOR, PARTICIPANT}),
+    "column.name": frozenset({FACILITATOR}),
 }
 
 
@@ -104,6 +109,10 @@ def handle(state: BoardState, command: Command, actor: Actor | None, now: float)
             return _set_followup(state, command)
         case SwapSelection():
             return _swap_selection(state, command, now)
+        case ProposeName():
+            return _propose_name(state, command, actor, now)
+        case NameColumn():
+            return _name_column(state, command, actor)
     raise Rejection("unknown_type", f"no rule for {command.TYPE}")  # pragma: no cover
 
 
@@ -174,6 +183,16 @@ def _advance(state: BoardState, command: AdvancePhase, now: float) -> list[ev.Ev
         empty = [c.id for c in state.columns.values() if not c.notes]
         if empty:
             out.append(ev.ColumnsDropped(column_ids=empty))
+    if current.type == "name":
+        unnamed = [c for c in state.columns.values() if c.name is None]
+        if unnamed:
+            listed = ", ".join(c.label() for c in unnamed[:10])
+            more = f" and {len(unnamed) - 10} more" if len(unnamed) > 10 else ""
+            raise Rejection(
+                "unnamed_columns",
+                f"{len(unnamed)} column(s) have no name yet: {listed}{more}",
+                column_ids=[c.id for c in unnamed],
+            )
     if current.type == "rank":
         if state.candidates and not state.rankings:
             raise Rejection("no_rankings", "no one has submitted a ranking yet")
@@ -224,6 +243,39 @@ def _create_column(state: BoardState, command: CreateColumn, actor: Actor) -> li
     if len(state.columns) >= state.limits.max_columns:
         raise Rejection("invalid", f"at most {state.limits.max_columns} columns")
     return [ev.ColumnCreated(command.column_id, state.next_column_number, actor.id)]
+
+
+def _column(state: BoardState, column_id: str) -> Column:
+    column = state.columns.get(column_id)
+    if column is None:
+        raise Rejection("not_found", f"no column {column_id!r}")
+    return column
+
+
+def _propose_name(
+    state: BoardState, command: ProposeName, actor: Actor, now: float
+) -> list[ev.Event]:
+    column = _column(state, command.column_id)
+    existing = column.proposals.get(name_key(command.name))
+    if existing is not None and actor.id in existing.by:
+        return []  # the same person proposing the same name again counts once
+    cap = state.limits.max_proposals_per_participant
+    if sum(actor.id in p.by for p in column.proposals.values()) >= cap:
+        raise Rejection("invalid", f"at most {cap} proposed names per person for {column.label()}")
+    if existing is None and len(column.proposals) >= state.limits.max_proposals_per_column:
+        raise Rejection(
+            "invalid",
+            f"{column.label()} has {len(column.proposals)} proposed names, the most it takes; "
+            "support one of them instead",
+        )
+    return [ev.ColumnNameProposed(column.id, command.name, actor.id, now)]
+
+
+def _name_column(state: BoardState, command: NameColumn, actor: Actor) -> list[ev.Event]:
+    column = _column(state, command.column_id)
+    if column.name == command.name:
+        return []
+    return [ev.ColumnNamed(column.id, command.name, actor.id)]
 
 
 def _move_note(state: BoardState, command: MoveNote, actor: Actor) -> list[ev.Event]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import events as ev
-from .commands import PARKING
+from .commands import PARKING, name_key
 from .definitions import Game, Phase, parse_game
 
 
@@ -23,6 +23,9 @@ class Limits:
     max_notes_per_participant: int = 200
     max_participants: int = 2000
     max_columns: int = 500
+    #: Names one person may propose for one column, and distinct names a column may collect.
+    max_proposals_per_participant: int = 3
+    max_proposals_per_column: int = 50
 
 
 @dataclass(slots=True)
@@ -46,11 +49,32 @@ class Note:
 
 
 @dataclass(slots=True)
+class Proposal:
+    """One proposed name of a column and who proposed it (each person counts once)."""
+
+    #: As first proposed; later spellings that differ by case or spaces join this one.
+    name: str
+    #: Proposer ids in order; ``None`` for a proposer this viewer may not see.
+    by: list[str | None] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.by)
+
+
+@dataclass(slots=True)
 class Column:
     id: str
     number: int
     created_by: str
     notes: list[str] = field(default_factory=list)
+    #: Decided by the facilitator in a ``name`` phase; ``None``: shown as "Column N".
+    name: str | None = None
+    #: ``name_key(name)`` -> the proposal, in the order first proposed.
+    proposals: dict[str, Proposal] = field(default_factory=dict)
+
+    def label(self) -> str:
+        return self.name if self.name is not None else f"Column {self.number}"
 
 
 @dataclass(slots=True)
@@ -227,5 +251,13 @@ def apply(state: BoardState, event: ev.Event) -> None:
             state.followups[event.column_id] = Followup(
                 event.owner, event.next_step, event.decide_by, event.status
             )
+        case ev.ColumnNameProposed():
+            proposals = state.columns[event.column_id].proposals
+            key = name_key(event.name)
+            if key not in proposals:
+                proposals[key] = Proposal(event.name)
+            proposals[key].by.append(event.by)
+        case ev.ColumnNamed():
+            state.columns[event.column_id].name = event.name
         case ev.BoardCreated():
             raise ValueError("board.created can only start a log")

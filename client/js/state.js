@@ -12,8 +12,17 @@ export function fromSnapshot(snapshot) {
   state.followups ??= {};
   state.selected ??= [];
   state.swaps ??= [];
+  for (const column of state.columns) {
+    column.name ??= null;
+    column.proposals ??= [];
+  }
   state.counts = score(state);
   return state;
+}
+
+/** What makes two proposed names the same (mirrors games.commands.name_key). */
+export function nameKey(name) {
+  return name.split(/\s+/).filter(Boolean).join(" ").toLowerCase().replace(/ß/g, "ss");
 }
 
 export function currentPhase(state) {
@@ -103,7 +112,7 @@ export function apply(state, event, meId) {
       break;
     case "column.created":
       if (!columnById(state, event.column_id)) {
-        state.columns.push({ id: event.column_id, number: event.number, notes: [] });
+        state.columns.push({ id: event.column_id, number: event.number, notes: [], name: null, proposals: [] });
       }
       break;
     case "note.moved": {
@@ -119,6 +128,26 @@ export function apply(state, event, meId) {
     case "columns.dropped": {
       const dropped = new Set(event.column_ids);
       state.columns = state.columns.filter((column) => !dropped.has(column.id));
+      break;
+    }
+    case "column.name_proposed": {
+      const column = columnById(state, event.column_id);
+      if (!column) break;
+      const key = nameKey(event.name);
+      let proposal = column.proposals.find((p) => nameKey(p.name) === key);
+      if (!proposal) {
+        proposal = { name: event.name, count: 0, mine: false };
+        if (!state.board.anonymous) proposal.by = [];
+        column.proposals.push(proposal);
+      }
+      proposal.count += 1;
+      if (event.by !== null && event.by === meId) proposal.mine = true;
+      if (proposal.by && event.by !== null && event.by !== undefined) proposal.by.push(event.by);
+      break;
+    }
+    case "column.named": {
+      const column = columnById(state, event.column_id);
+      if (column) column.name = event.name;
       break;
     }
     case "ranking.submitted": {

@@ -14,8 +14,9 @@ Timestamps become ISO 8601 strings in the board's time zone, with its offset
 (``2026-12-02T10:15:00+01:00``; UTC boards keep ``Z``). The report is written in the
 board's language (or the one asked for): keys and status values stay English, the
 texts a person reads (column names, "where each note went", phase titles) are in the
-language; wording.py holds the words. Columns have no names, so a candidate is called
-"Column N" ("Spalte N") and summarised by the texts of its first notes.
+language; wording.py holds the words. A candidate is called by the name its column got
+in the game's ``name`` phase, or "Column N" ("Spalte N") on boards without one, and is
+summarised by the texts of its first notes.
 
 A follow-up belongs to a selected candidate: one swapped out of the selection keeps
 its follow-up in the log (it comes back if swapped in again) but the report shows it
@@ -163,7 +164,10 @@ def _candidate_ids(state: BoardState) -> list[str]:
 
 
 def _column_name(state: BoardState, column_id: str, fallback: int, language: str = "en") -> str:
+    """The name the facilitator gave the column, else "Column N" (games without naming)."""
     column = state.columns.get(column_id)
+    if column is not None and column.name is not None:
+        return column.name
     return words(language)["column"].format(n=column.number if column else fallback)
 
 

@@ -89,3 +89,26 @@ async def no_horizontal_scroll(page: Any) -> None:
     """The page is not wider than the screen (no sideways scrolling on a phone)."""
     widths = await page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"page is {widths[0]}px wide on a {widths[1]}px screen"
+
+
+async def advance(console: Any, expected_phase: str) -> None:
+    """Advance through the console's confirmation dialog and wait until it shows the phase."""
+    expect = playwright_api.expect
+    await console.locator("[data-advance]").click()
+    dialog = console.locator("dialog.confirm")
+    await expect(dialog).to_be_visible()
+    await dialog.locator("[data-confirm-advance]").click()
+    await expect(dialog).to_be_hidden()
+    await expect(console.locator(".phase-chip")).to_have_attribute("data-phase", expected_phase)
+
+
+async def name_columns(console: Any, names: list[str]) -> None:
+    """In the ``name`` phase: the facilitator types a name for each column, in order."""
+    expect = playwright_api.expect
+    cards = console.locator("[data-naming-column]")
+    await expect(cards).to_have_count(len(names))
+    for i, name in enumerate(names):
+        field = cards.nth(i).locator("input[id^=name-]")
+        await field.fill(name)
+        await field.press("Enter")
+        await expect(cards.nth(i).locator(".naming-title")).to_have_text(name)

@@ -14,7 +14,15 @@ import re
 from typing import Any
 
 import pytest
-from conftest import LAPTOP, Watch, laptop_context, no_horizontal_scroll, phone_context
+from conftest import (
+    LAPTOP,
+    Watch,
+    advance,
+    laptop_context,
+    name_columns,
+    no_horizontal_scroll,
+    phone_context,
+)
 from playwright.async_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -25,16 +33,6 @@ XSS = "<img src=x onerror=alert(1)>"
 
 async def shoot(page: Any, screenshots: Any, name: str) -> None:
     await page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
-
-
-async def advance(console: Any, expected_phase: str) -> None:
-    """Advance through the confirmation dialog and wait until the console shows it."""
-    await console.locator("[data-advance]").click()
-    dialog = console.locator("dialog.confirm")
-    await expect(dialog).to_be_visible()
-    await dialog.locator("[data-confirm-advance]").click()
-    await expect(dialog).to_be_hidden()
-    await expect(console.locator(".phase-chip")).to_have_attribute("data-phase", expected_phase)
 
 
 async def join(page: Any, code: str, name: str) -> None:
@@ -279,6 +277,10 @@ async def test_whole_workshop(
         await expect(ana.locator(".zone-parking").get_by_text(XSS, exact=True)).to_be_visible()
         await shoot(ben, screenshots, "03-affinity-laptop")
         await shoot(console, screenshots, "03-affinity-console")
+
+        # ---- naming: the facilitator names the three columns ----------------------
+        await advance(console, "name")
+        await name_columns(console, ["Klare Ziele", "Zeit für Kunden", "Schneller Feedback"])
 
         # ---- forced ranking: buttons on the phone, dragging on a laptop ---------
         await advance(console, "rank")

@@ -9,6 +9,10 @@ effort, top 2. The third participant ranks impact only (partial participation).
 
 A and B tie on 8; the tie-break (lower sum on the first criterion) puts A first.
 The facilitator then swaps B (selected) for C (parked): selected A, C; parked B, D.
+
+By default the board plays the builtin game as boards made before the ``name`` phase
+stored it (no ``name`` phase), so candidates are labelled "Column N"; ``play(names=...)``
+plays today's builtin game and names the columns in its ``name`` phase.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ NOTES = {
 IMPACT = (("A", "B", "C", "D"), ("B", "A", "C", "D"), ("A", "B", "D", "C"))
 EFFORT = (("B", "C", "A", "D"), ("A", "B", "D", "C"))
 COLUMNS = {letter: f"col-{letter.lower()}" for letter in "ABCDE"}  # E stays empty
+#: Names for ``play(names=NAMES)``; the first one is proposed by two people.
+NAMES = {"A": "Onboarding", "B": "Sicherheit <b>", "C": "Demos & Pilot", "D": "Self-Service"}
 
 
 class Table:
@@ -54,9 +60,15 @@ class Table:
         anonymous: bool,
         people: tuple[tuple[str, str], ...],
         start: float = T0,
+        naming: bool = False,
         **options: Any,
     ) -> None:
         text = (ROOT / "games" / "builtin" / "gamestorm.toml").read_text(encoding="utf-8")
+        game = games.parse_game_toml(text, "gamestorm.toml")
+        if not naming:
+            old = game.to_dict()
+            old["phases"] = [p for p in old["phases"] if p["type"] != "name"]
+            game = games.parse_game(old, "gamestorm.toml without name")
         created = games.create_board(
             {
                 "title": "Customer day <2026> & co",
@@ -67,7 +79,7 @@ class Table:
                 "facilitator_name": FACILITATOR[1],
                 **options,
             },
-            game=games.parse_game_toml(text, "gamestorm.toml"),
+            game=game,
             board_id="board-1",
             facilitator_id=FACILITATOR[0],
             now=start,
@@ -98,6 +110,7 @@ def play(
     anonymous: bool = True,
     people: tuple[tuple[str, str], ...] = PEOPLE,
     until: str = "close",
+    names: Mapping[str, str] | None = None,
     **options: Any,
 ) -> BoardState:
     """The whole game above, ending in ``close`` with follow-up and one swap.
@@ -107,7 +120,7 @@ def play(
     ``options`` go to ``play_table``: board options (``language``, ``timezone``),
     ``start`` (the creation time) and ``followups`` (the letters given a follow-up).
     """
-    return play_table(anonymous, people, until, **options).state
+    return play_table(anonymous, people, until, names=names, **options).state
 
 
 def play_table(
@@ -116,10 +129,12 @@ def play_table(
     until: str = "close",
     start: float = T0,
     followups: str = "AC",
+    names: Mapping[str, str] | None = None,
     **options: Any,
 ) -> Table:
-    """``play``, answering the whole Table (its state and its event log)."""
-    t = Table(anonymous, people, start, **options)
+    """``play``, answering the whole Table (its state and its event log); ``names``
+    plays the game's ``name`` phase and gives the columns these names."""
+    t = Table(anonymous, people, start, naming=names is not None, **options)
     f = t.facilitator
     t.run({"type": "prompt.set", "text": "Ich will ___ für unsere Kunden"}, f)
     t.advance()  # generate
@@ -135,7 +150,14 @@ def play_table(
         t.run({"type": "note.move", "note_id": note_id, "column_id": target}, t.people[1])
     if until == "affinity":
         return t
-    t.advance()  # rank; the empty column E is dropped
+    t.advance()  # name (or rank); the empty column E is dropped
+    if names is not None:
+        for who in (0, 1):
+            frame = {"type": "column.propose", "column_id": COLUMNS["A"], "name": names["A"]}
+            t.run(frame, t.people[who])
+        for letter, name in names.items():
+            t.run({"type": "column.name", "column_id": COLUMNS[letter], "name": name}, f)
+        t.advance()  # rank
     for criterion, orders in (("impact", IMPACT), ("effort", EFFORT)):
         for who, order in enumerate(orders):
             frame = {

@@ -33,7 +33,10 @@ from gamestorm.games import (
 BUILTIN = Path(games.__file__).parent / "builtin" / "gamestorm.toml"
 
 #: The phases of the default game, in order (RULES.md, "The default game").
-PHASES = ("ignite", "generate", "affinity", "rank", "close")
+PHASES = ("ignite", "generate", "affinity", "name", "rank", "close")
+
+#: The names the realistic board's columns get in its ``name`` phase.
+COLUMN_NAMES = {"c-1": "Kundennähe", "c-2": "Fokus", "c-3": "Zeigen statt reden", "c-4": "Daten"}
 
 FACILITATOR = Actor("f", "facilitator")
 #: The participant who wrote the note the matrix commands name.
@@ -129,6 +132,24 @@ class Board:
         frame = {"type": "ranking.submit", "criterion": criterion, "order": order}
         return self.send(actor, frame)
 
+    def propose(self, actor: Actor, column_id: str, name: str) -> list[Event]:
+        return self.send(actor, {"type": "column.propose", "column_id": column_id, "name": name})
+
+    def name(self, column_id: str, name: str) -> list[Event]:
+        return self.send(FACILITATOR, {"type": "column.name", "column_id": column_id, "name": name})
+
+    def name_all(self) -> None:
+        """Name every column still unnamed, as the facilitator, so ``name`` may end."""
+        for column in list(self.state.columns.values()):
+            if column.name is None:
+                self.name(column.id, COLUMN_NAMES.get(column.id, f"Thema {column.number}"))
+
+    def pass_name(self) -> list[Event]:
+        """In a ``name`` phase: name every column and move on (to rank, by default)."""
+        assert self.state.phase.type == "name", self.state.phase.id
+        self.name_all()
+        return self.advance()
+
     def place(self, note_id: str) -> str | None:
         return self.state.notes[note_id].column
 
@@ -140,6 +161,8 @@ def board_in(phase: str, *, anonymous: bool = True) -> Board:
     - generate: p1 wrote n-a1, n-a2 (edited); p2 n-b1, n-b2; p3 n-c1, n-c2 (n-c3 deleted).
     - affinity: everything sorted: c-1 [n-a1, n-b1], c-2 [n-a2], c-3 [n-b2], c-4 [n-c1],
       parking [n-c2]; c-5 is empty (dropped when affinity ends).
+    - name: p1 and p2 proposed "Kundennähe" for c-1 (p2 spelled it "kundennähe "), p3
+      "Nähe"; every column named (COLUMN_NAMES), so the phase may end.
     - rank: candidates c-1..c-4; p1 ranked impact and effort, p2 impact only.
     - close: totals c-1 4, c-2 6, c-3 8, c-4 12 -> c-1, c-2 selected; c-3, c-4 parked.
     """
@@ -179,10 +202,18 @@ def board_in(phase: str, *, anonymous: bool = True) -> Board:
     if stop == 2:
         return board
     board.advance()
+    board.propose(AUTHOR, "c-1", "Kundennähe")
+    board.propose(OTHER, "c-1", "kundennähe ")
+    board.propose(THIRD, "c-1", "Nähe")
+    board.propose(OTHER, "c-2", "Fokus")
+    board.name_all()
+    if stop == 3:
+        return board
+    board.advance()
     board.rank(AUTHOR, "impact", ["c-1", "c-2", "c-3", "c-4"])
     board.rank(OTHER, "impact", ["c-2", "c-1", "c-3", "c-4"])
     board.rank(AUTHOR, "effort", ["c-1", "c-3", "c-2", "c-4"])
-    if stop == 3:
+    if stop == 4:
         return board
     board.advance()
     return board

@@ -22,7 +22,7 @@ def phases(*types: str, **extra: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"id": t, "type": t, **extra.get(t, {})} for t in types]
 
 
-DEFAULT = ("ignite", "generate", "affinity", "rank", "close")
+DEFAULT = ("ignite", "generate", "affinity", "name", "rank", "close")
 
 
 def test_the_builtin_game_parses_to_the_default_game() -> None:
@@ -35,8 +35,10 @@ def test_the_builtin_game_parses_to_the_default_game() -> None:
         Kind.EXPLORING,
         Kind.CLOSING,
         Kind.CLOSING,
+        Kind.CLOSING,
     ]
-    assert [p.private_notes for p in game.phases] == [False, True, False, False, False]
+    assert [p.private_notes for p in game.phases] == [False, True, False, False, False, False]
+    assert game.phases[3].commands == frozenset({"column.propose", "column.name"})
     generate = game.phases[1]
     assert "note.create" in generate.commands
     assert "note.create" not in game.phases[0].commands  # only in generate by default
@@ -116,6 +118,29 @@ def test_every_phase_type_only_offers_commands_of_its_kind() -> None:
             id="rank-without-affinity",
         ),
         pytest.param(
+            {"id": "g", "phases": phases("ignite", "generate", "name", "rank", "close")},
+            ["name", "affinity"],
+            id="name-without-affinity",
+        ),
+        pytest.param(
+            {
+                "id": "g",
+                "phases": phases("ignite", "generate", "name", "affinity", "rank", "close"),
+            },
+            ["name", "affinity"],
+            id="name-before-affinity",
+        ),
+        pytest.param(
+            {"id": "g", "phases": phases(*DEFAULT, name={"commands": ["note.move"]})},
+            ["name", "note.move", "mixes kinds"],
+            id="name-with-note.move",
+        ),
+        pytest.param(
+            {"id": "g", "phases": phases(*DEFAULT, name={"kind": "exploring"})},
+            ["name", "closing", "exploring"],
+            id="name-claims-exploring",
+        ),
+        pytest.param(
             {"id": "g", "phases": phases("generate", "affinity", "close", "rank")},
             ["close"],
             id="close-not-last",
@@ -143,6 +168,20 @@ def test_unplayable_games_are_refused_with_a_message_naming_the_problem(
     assert message.startswith("custom.toml")
     for name in names:
         assert name in message
+
+
+@pytest.mark.parametrize(
+    "types",
+    [
+        ("ignite", "generate", "affinity", "name", "rank", "close"),
+        ("ignite", "generate", "affinity", "rank", "close"),  # old boards: no name phase
+        ("generate", "affinity", "name", "close"),
+        ("generate", "affinity", "rank", "name", "close"),
+    ],
+)
+def test_games_with_affinity_before_name_or_without_name_parse(types: tuple[str, ...]) -> None:
+    game = parse_game({"id": "g", "phases": phases(*types)})
+    assert tuple(p.type for p in game.phases) == types
 
 
 def test_parse_game_toml_refuses_a_phase_that_mixes_kinds() -> None:

@@ -48,7 +48,14 @@ COLUMN_IDS = ("k0", "k1", "k2")
 PLACES = (None, "parking", *COLUMN_IDS)
 #: Event kinds that concern a note or a column: anonymous boards hide who is behind them.
 NOTE_KINDS = frozenset(
-    {"note.created", "note.edited", "note.deleted", "note.moved", "column.created"}
+    {
+        "note.created",
+        "note.edited",
+        "note.deleted",
+        "note.moved",
+        "column.created",
+        "column.name_proposed",
+    }
 )
 
 #: What a phase of the default game is for: a "natural" step picks one of these, so
@@ -57,6 +64,7 @@ NATURAL = {
     "ignite": ("prompt", "timer", "join", "advance"),
     "generate": ("create", "create", "create", "edit", "edit", "delete", "advance"),
     "affinity": ("column", "move", "move", "move", "move", "advance"),
+    "name": ("propose", "propose", "propose", "namecol", "advance"),
     "rank": ("rank", "rank", "advance"),
     "close": ("followup", "swap", "timer"),
 }
@@ -65,7 +73,7 @@ STEP_KINDS = (
     ["natural"] * 12
     + ["advance"] * 2
     + ["create", "edit", "delete", "column", "move", "rank"]
-    + ["prompt", "timer", "followup", "swap", "join"]
+    + ["prompt", "timer", "followup", "swap", "join", "propose", "namecol"]
 )
 
 
@@ -92,7 +100,7 @@ steps = st.lists(
     max_size=60,
 )
 
-FACILITATOR_STEPS = frozenset({"advance", "prompt", "timer", "followup", "swap"})
+FACILITATOR_STEPS = frozenset({"advance", "prompt", "timer", "followup", "swap", "namecol"})
 PARTICIPANT_STEPS = frozenset({"create", "edit", "delete", "rank"})
 PARTICIPANTS = (AUTHOR, OTHER, THIRD, LATE)
 #: Senders who may be wrong for the command: the projector first.
@@ -189,6 +197,15 @@ class Run:
                 parked = [x for x in candidates if x not in state.selected] or ["k1"]
                 swap = {"selected": selected, "parked": parked[b % len(parked)], "reason": "r"}
                 return {"type": "selection.swap", **swap}
+            case "propose" | "namecol":
+                columns = list(state.columns) or ["k0"]
+                # Few names, spelled two ways, so proposals collide, dedupe and hit caps.
+                name = ("Nähe", "nähe ", "Fokus", "Tempo", "Mut")[(a + b) % 5]
+                return {
+                    "type": "column.propose" if kind == "propose" else "column.name",
+                    "column_id": columns[b % len(columns)] if c != 3 else "k-none",
+                    "name": name if c != 2 else " ",
+                }
             case "join":
                 return Join(LATE.id, "Late")
         raise AssertionError(kind)
@@ -280,6 +297,7 @@ class Run:
                 for note in snap["notes"]:
                     if state.note_authors[note["id"]] != viewer.id:
                         assert not strings_in(note) & PEOPLE, (viewer.id, note)
+                assert not strings_in(snap["columns"]) & PEOPLE, (viewer.id, snap["columns"])
                 assert not strings_in(snap["results"]) & PEOPLE
 
     def leaks(self, value: Any, viewer: str | None) -> list[str]:
@@ -302,6 +320,11 @@ class Run:
                 for note_id in list(state.unsorted):
                     frame = {"type": "note.move", "note_id": note_id, "column_id": target}
                     assert self.send(OTHER, frame)
+            if state.phase.type == "name":
+                for column in list(state.columns.values()):
+                    if column.name is None:
+                        frame = {"type": "column.name", "column_id": column.id, "name": "Thema"}
+                        assert self.send(FACILITATOR, frame)
             if state.phase.type == "rank" and not state.rankings:
                 order = list(state.candidates)
                 frame = {"type": "ranking.submit", "criterion": "effort", "order": order}

@@ -77,7 +77,8 @@ def test_parking_lot_counts_as_sorted() -> None:
     board.move(OTHER, "x2", PARKING)
     kinds = [e.KIND for e in board.advance()]
     assert kinds == ["phase.changed"]
-    assert board.state.phase.id == "rank"
+    assert board.state.phase.id == "name"
+    board.pass_name()
     assert board.state.candidates == ("k1",)  # parking is never a candidate
     assert board.state.parking == ["x2"]
 
@@ -91,6 +92,7 @@ def test_empty_columns_are_dropped_when_affinity_ends_and_the_rest_are_candidate
     dropped = [e for e in events if isinstance(e, ev.ColumnsDropped)]
     assert [d.column_ids for d in dropped] == [["c-5", "c-6"]]
     assert list(board.state.columns) == ["c-1", "c-2", "c-3", "c-4"]
+    board.pass_name()
     assert board.state.candidates == ("c-1", "c-2", "c-3", "c-4")  # order of making
     assert board.state.columns["c-1"].notes == ["n-a1", "n-b1"]
 
@@ -99,11 +101,12 @@ def test_a_column_emptied_during_mapping_is_dropped_too(affinity_board: Board) -
     board = affinity_board
     board.move(AUTHOR, "n-a2", "c-1")  # c-2 becomes empty
     board.advance()
+    board.pass_name()
     assert board.state.candidates == ("c-1", "c-3", "c-4")
 
 
 def test_leaving_rank_without_rankings_is_refused() -> None:
-    board = board_in("affinity")
+    board = board_in("name")
     board.advance()
     rejection = refused(board, FACILITATOR, advance_frame("rank"))
     assert rejection.code == "no_rankings"
@@ -143,6 +146,7 @@ def test_the_default_game_plays_through_and_the_log_folds_back() -> None:
         "ignite",
         "generate",
         "affinity",
+        "name",
         "rank",
         "close",
     ]
@@ -193,6 +197,7 @@ def test_top_n_larger_than_the_candidates_selects_all() -> None:
     board.move(AUTHOR, "x1", "k1")
     board.move(AUTHOR, "x2", "k1")
     board.advance()
+    board.pass_name()
     board.rank(AUTHOR, "impact", ["k1"])
     board.advance()
     assert board.state.selected == ["k1"]

@@ -29,7 +29,7 @@ from support.wsclient import BoardClient
 
 CALLERS = ("facilitator", "author", "other", "projector", "foreign", "wrong", "none")
 OUTSIDERS = {"foreign", "wrong", "none"}
-PHASES = ("ignite", "generate", "affinity", "rank", "close")
+PHASES = ("ignite", "generate", "affinity", "name", "rank", "close")
 
 A, F, U = "ack", "forbidden", "unauthorized"
 
@@ -59,6 +59,16 @@ COMMANDS = [
         author=A,
         other=A,
     ),
+    row(
+        "name",
+        "column.propose",
+        {"column_id": "C1", "name": "Idee"},
+        facilitator=A,
+        author=A,
+        other=A,
+    ),
+    row("name", "column.name", {"column_id": "C1", "name": "Neu"}, facilitator=A),
+    row("name", "phase.advance", {"from": "name"}, facilitator=A),
     row(
         "rank", "ranking.submit", {"criterion": "impact", "order": ["C2", "C1"]}, author=A, other=A
     ),
@@ -109,6 +119,9 @@ async def stage(server: LiveServer, phase: str) -> Staged:
                 await author.ok("column.create", column_id="C2")
                 await author.ok("note.move", note_id="N1", column_id="C1", index=0)
                 await other.ok("note.move", note_id="N2", column_id="C2", index=0)
+            if step == "name":
+                await fac.ok("column.name", column_id="C1", name="Eins")
+                await fac.ok("column.name", column_id="C2", name="Zwei")
             if step == "rank":
                 await author.ok("ranking.submit", criterion="impact", order=["C1", "C2"])
     finally:

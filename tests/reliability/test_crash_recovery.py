@@ -295,6 +295,13 @@ def matches(event: dict[str, Any], op: Op, actor: str) -> bool:
             )
         case "followup.set":
             return event["kind"] == "followup.set" and event["column_id"] == a["column_id"]
+        case "column.propose" | "column.name":
+            kind = "column.name_proposed" if op.kind == "column.propose" else "column.named"
+            return (
+                event["kind"] == kind
+                and event["column_id"] == a["column_id"]
+                and (event["name"] == a["name"])
+            )
     raise AssertionError(f"no effect rule for {op.kind}")
 
 
@@ -357,6 +364,21 @@ async def run_workshop(server: LiveServer, seed: int) -> Crash:
         ]
     )
     await crash.wave([Op(fac, "phase.advance", {"from": "affinity"})])
+
+    mapped = list(crash.clients[fac].state.columns)  # type: ignore[union-attr]
+    await crash.wave(
+        [
+            Op(name, "column.propose", {"column_id": c, "name": f"Idee {i % 3}"})
+            for i, (name, c) in enumerate((n, c) for n in everyone[:6] for c in mapped)
+        ]
+    )
+    await crash.wave(
+        [
+            Op(fac, "column.name", {"column_id": c, "name": f"Thema {i}"})
+            for i, c in enumerate(mapped)
+        ]
+    )
+    await crash.wave([Op(fac, "phase.advance", {"from": "name"})])
 
     candidates = crash.clients[fac].state.candidates  # type: ignore[union-attr]
     ranking: list[Op] = []

@@ -46,10 +46,16 @@ class Adversary:
         self.secrets: set[str] = set()
         #: Everything received, as (phase it was received in, frame or body).
         self.seen: list[tuple[str, Any]] = []
+        #: The adversary's own id as the server told it (``welcome.you``).
+        self.my_id: str | None = None
 
     @property
     def me(self) -> str:
-        return self.board.ids.get(self.who) or self.board.created.get("facilitator_id", "?")
+        return (
+            self.board.ids.get(self.who)
+            or self.my_id
+            or self.board.created.get("facilitator_id", "?")
+        )
 
     async def probe(self, live: BoardClient, phase: str, revealed: bool, closed: bool) -> None:
         seq = live.seq
@@ -111,6 +117,7 @@ async def test_adversary_learns_nothing_early(
     fac, ann, ben = clients["facilitator"], clients["Ann-zq1"], clients["Ben-zq2"]
     adversary = Adversary(board, who, anonymous)
     live = clients[who]
+    adversary.my_id = live.you.get("id")
 
     async def step(phase: str, revealed: bool = False, closed: bool = False) -> None:
         top = max(c.seq for c in clients.values())
@@ -151,6 +158,12 @@ async def test_adversary_learns_nothing_early(
         assert "SECRET-ann-0-edited" in everything, "the search must see revealed texts"
 
         await fac.ok("phase.advance", **{"from": "affinity"})
+        await ann.ok("column.propose", column_id="col-a", name="Kunden zuerst")
+        await ben.ok("column.propose", column_id="col-a", name="Kunden zuerst")
+        await step("name", revealed=True)
+        await fac.ok("column.name", column_id="col-a", name="Named A")
+        await fac.ok("column.name", column_id="col-b", name="Named B")
+        await fac.ok("phase.advance", **{"from": "name"})
         await ann.ok("ranking.submit", criterion="impact", order=["col-b", "col-a"])
         await ben.ok("ranking.submit", criterion="impact", order=["col-a", "col-b"])
         if who == "eve":

@@ -36,6 +36,7 @@ async def test_export_command_agrees_with_the_http_export(
     await ann.ok("note.move", note_id="n1", column_id="c1", index=0)
     await ann.ok("note.move", note_id="n2", column_id="c2", index=0)
     await w.advance("affinity")
+    await w.pass_name()
     await ann.ok("ranking.submit", criterion="impact", order=["c2", "c1"])
     await ben.ok("ranking.submit", criterion="impact", order=["c2", "c1"])
     await w.advance("rank")

@@ -83,6 +83,7 @@ async def test_games_health_and_unknown_routes(http: httpx.AsyncClient) -> None:
         ("ignite", "opening"),
         ("generate", "opening"),
         ("affinity", "exploring"),
+        ("name", "closing"),
         ("rank", "closing"),
         ("close", "closing"),
     ]

@@ -62,6 +62,7 @@ async def test_rankings_stay_private_until_close(live_server: LiveServer) -> Non
     await ann.ok("note.move", note_id="n1", column_id="col-a", index=0)
     await ann.ok("note.move", note_id="n2", column_id="col-b", index=0)
     await w.advance("affinity")
+    await w.pass_name()
     seq = await ann.ok("ranking.submit", criterion="impact", order=["col-b", "col-a"])
     await w.settle()
 

@@ -1,4 +1,4 @@
-"""A whole workshop over real sockets: a facilitator and three participants, five phases."""
+"""A whole workshop over real sockets: a facilitator and three participants, every phase."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from support.live import LiveServer
 from support.scenario import open_workshop
 
 
-async def test_whole_workshop_through_all_five_phases(live_server: LiveServer) -> None:
+async def test_whole_workshop_through_every_phase(live_server: LiveServer) -> None:
     w = await open_workshop(live_server, criteria=["impact", "feasibility"], top_n=1)
     fac, (ann, ben, cem) = w.facilitator, w.participants
     assert fac.you["role"] == "facilitator" and ann.you["role"] == "participant"
@@ -53,6 +53,7 @@ async def test_whole_workshop_through_all_five_phases(live_server: LiveServer) -
     assert refused["code"] == "unsorted_notes" and refused["note_ids"] == ["c1"]
     await cem.ok("note.move", note_id="c1", column_id="parking", index=0)
     await w.advance("affinity")
+    await w.pass_name()
     await w.settle()
     assert list(ann.state.columns) == ["col-listen", "col-speed"], "empty column not dropped"
     assert ann.state.candidates == ("col-listen", "col-speed")

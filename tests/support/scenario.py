@@ -28,6 +28,18 @@ class Workshop:
     async def advance(self, phase: str) -> int:
         return await self.facilitator.ok("phase.advance", **{"from": phase})
 
+    async def pass_name(self, names: dict[str, str] | None = None) -> int:
+        """In the ``name`` phase: the facilitator names every column still unnamed
+        (``names``: column id -> name, else "Topic N"), then ends the phase."""
+        await self.settle()
+        state = self.facilitator.state
+        assert state is not None and state.phase.type == "name", "not in the name phase"
+        for column in list(state.columns.values()):
+            if column.name is None:
+                name = (names or {}).get(column.id, f"Topic {column.number}")
+                await self.facilitator.ok("column.name", column_id=column.id, name=name)
+        return await self.advance("name")
+
     async def settle(self) -> None:
         """Wait until every client holds every event the board has."""
         top = max(c.seq for c in self.everyone)

@@ -4,7 +4,7 @@
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { PARKING } from "../state.js";
-import { colourClass, columnBadge, columnName } from "./common.js";
+import { colourClass, columnBadge, columnLabel, columnName } from "./common.js";
 
 export const NEW_COLUMN = "new";
 const UNSORTED = "unsorted";
@@ -27,7 +27,7 @@ function placeName(state, place) {
   if (place === PARKING) return t("board.parking");
   if (place === NEW_COLUMN) return t("board.newColumn");
   const column = state.columns.find((c) => c.id === place);
-  return column ? columnName(column.number) : "?";
+  return column ? columnLabel(column) : "?";
 }
 
 export function describePlace(state, place) {

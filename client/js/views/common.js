@@ -31,12 +31,24 @@ export function columnName(number) {
   return t("board.column", { n: number });
 }
 
+/** A column as people call it: the name it got in the name phase, else "Column N". */
+export function columnLabel(column) {
+  if (!column) return "?";
+  return column.name || columnName(column.number);
+}
+
+/** A column's label inside a sentence: a decided name in quotes, else "column N". */
+export function columnInSentence(column) {
+  if (column && column.name) return t("naming.quoted", { name: column.name });
+  return null;
+}
+
 export function phaseTitle(phase) {
   if (!phase) return "";
   const key = `phaseType.${phase.type}`;
   const translated = t(key);
   // the game's own title when the game renames a phase; our translation otherwise
-  const defaults = { ignite: "Ignite", generate: "Generate", affinity: "Affinity mapping", rank: "Forced ranking", close: "Close" };
+  const defaults = { ignite: "Ignite", generate: "Generate", affinity: "Affinity mapping", name: "Name the columns", rank: "Forced ranking", close: "Close" };
   if (phase.title && defaults[phase.type] && phase.title !== defaults[phase.type]) return phase.title;
   return translated === key ? phase.title || phase.id : translated;
 }
@@ -317,7 +329,9 @@ export class Region {
 
   update({ force = false } = {}) {
     const active = document.activeElement;
-    const typing = active && this.el.contains(active) && active.matches(HOLDING_FIELDS);
+    // an empty field marked so (the name phase's) does not hold: nothing typed to lose
+    const idle = active?.value === "" && active.closest?.("[data-refresh-when-empty]");
+    const typing = active && this.el.contains(active) && active.matches(HOLDING_FIELDS) && !idle;
     if (!force && (this.hold() || typing)) {
       this.dirty = true;
       return;

@@ -12,6 +12,7 @@ import { boardView, describePlace, NEW_COLUMN } from "./board.js";
 import { announce, errorText, exportButtons, phaseCard, phaseStepper, phaseTitle, promptText, scoreBoard, toast } from "./common.js";
 import { BoardPage } from "./page.js";
 import { copyText } from "./participant.js";
+import { consoleNaming, unnamedColumns } from "./naming.js";
 import { columnNotes } from "./ranking.js";
 import { resultsView } from "./results.js";
 
@@ -78,6 +79,10 @@ export function mountConsole(root, conn, boardId, token) {
       if (state.unsorted.length) blocked = t("advance.blocked.unsorted", { count: state.unsorted.length });
       const filled = state.columns.filter((c) => c.notes.length).length;
       lines.push(t("advance.closes.affinity", { columns: filled }));
+    } else if (phase.type === "name") {
+      const unnamed = unnamedColumns(state).length;
+      if (unnamed) blocked = t("naming.blocked", { count: unnamed });
+      lines.push(t("naming.closes", { columns: state.columns.length }));
     } else if (phase.type === "rank") {
       if (state.candidates.length && counts.rankings === 0) blocked = t("advance.blocked.noRankings");
       lines.push(t("advance.closes.rank", { rankers: counts.rankers, participants: counts.participants, topN: state.board.top_n }));
@@ -191,6 +196,9 @@ export function mountConsole(root, conn, boardId, token) {
         break;
       case "affinity":
         parts.push(boardView(state, { interactive: true, ui, onMove: moveNote }));
+        break;
+      case "name":
+        parts.push(consoleNaming(state, { ui, onName: nameColumn, onAdoptAll: adoptAll }));
         break;
       case "rank":
         parts.push(rankProgress(state));
@@ -358,6 +366,35 @@ export function mountConsole(root, conn, boardId, token) {
     } catch (error) {
       toast(errorText(error), "error");
     }
+  }
+
+  /** Decide a column's name, from its field or a chip; the field then shows the name. */
+  async function nameColumn(columnId, name, { fromField = false } = {}) {
+    try {
+      await conn.send("column.name", { column_id: columnId, name });
+      announce(t("naming.done", { name }));
+      if (ui.nameDrafts) delete ui.nameDrafts[columnId];
+      page.updateAll({ force: fromField });
+    } catch (error) {
+      toast(errorText(error), "error");
+      page.schedule();
+    }
+  }
+
+  async function adoptAll(pairs) {
+    let done = 0;
+    for (const [columnId, name] of pairs) {
+      try {
+        await conn.send("column.name", { column_id: columnId, name });
+        delete ui.nameDrafts?.[columnId];
+        done += 1;
+      } catch (error) {
+        toast(errorText(error), "error");
+        break;
+      }
+    }
+    if (done) toast(t("naming.adopted", { count: done }));
+    page.schedule();
   }
 
   async function setFollowup(columnId, values) {

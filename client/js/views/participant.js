@@ -10,6 +10,7 @@ import { currentPhase } from "../state.js";
 import { boardView, describePlace, LAST, NEW_COLUMN } from "./board.js";
 import { errorText, filledSentence, phaseCard, phaseStepper, promptParts, promptText, scoreBoard, toast } from "./common.js";
 import { BoardPage } from "./page.js";
+import { participantNaming } from "./naming.js";
 import { rankingView, workingOrder } from "./ranking.js";
 import { resultsView } from "./results.js";
 
@@ -326,6 +327,20 @@ export function mountParticipant(root, conn, boardId) {
     }
   }
 
+  /** Propose a name (or support one by its chip). A field that sent it is emptied and
+   * the page re-rendered at once, though the field still has the focus. */
+  async function proposeName(columnId, name, { fromField = false } = {}) {
+    try {
+      await conn.send("column.propose", { column_id: columnId, name });
+      toast(t("naming.proposed", { name }), "quiet");
+      if (fromField) ui.proposeDrafts[columnId] = "";
+      page.updateAll({ force: fromField });
+    } catch (error) {
+      toast(errorText(error), "error");
+      page.schedule();
+    }
+  }
+
   function setRankOrder(criterion, order) {
     ui.rankOrders[criterion] = order;
     store.setRankDraft(boardId, ui.rankOrders);
@@ -353,6 +368,8 @@ export function mountParticipant(root, conn, boardId) {
     switch (type) {
       case "affinity":
         return boardView(state, { interactive: true, ui, onMove: moveNote });
+      case "name":
+        return participantNaming(state, { ui, onPropose: proposeName });
       case "rank":
         return rankingView(state, {
           ui,

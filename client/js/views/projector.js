@@ -8,6 +8,7 @@ import { currentPhase } from "../state.js";
 import { boardView, describePlace } from "./board.js";
 import { phaseStepper, phaseTitle, promptText, scoreBoard, timerDisplay } from "./common.js";
 import { BoardPage } from "./page.js";
+import { projectorNaming } from "./naming.js";
 import { columnNotes } from "./ranking.js";
 import { resultsView } from "./results.js";
 
@@ -36,6 +37,9 @@ export function mountProjector(root, conn, boardId) {
         break;
       case "affinity":
         parts.push(boardView(state, { interactive: false, large: true }));
+        break;
+      case "name":
+        parts.push(projectorNaming(state));
         break;
       case "rank":
         parts.push(

@@ -5,7 +5,7 @@
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { columnById } from "../state.js";
-import { colourClass, columnBadge, columnName } from "./common.js";
+import { colourClass, columnBadge, columnLabel } from "./common.js";
 
 /** A stable shuffle per person and criterion, so no column wins by being listed first. */
 function seededOrder(ids, seedText) {
@@ -90,7 +90,7 @@ function criterionList(state, options, criterion, ci) {
       order.map((columnId, i) => {
         const column = columnById(state, columnId);
         const number = column ? column.number : "?";
-        const name = columnName(number);
+        const name = columnLabel(column);
         return h(
           "li",
           { class: ["rank-item", colourClass(number)], dataset: { dragId: columnId, column: columnId } },

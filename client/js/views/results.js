@@ -5,7 +5,7 @@
 import { h } from "../dom.js";
 import { formatDate, t } from "../i18n.js";
 import { columnById, outcome, PARKING } from "../state.js";
-import { colourClass, columnBadge, columnName } from "./common.js";
+import { colourClass, columnBadge, columnInSentence, columnLabel } from "./common.js";
 import { columnNotes } from "./ranking.js";
 
 const STATUSES = ["open", "in_progress", "scale", "adapt", "stop", "done"];
@@ -47,7 +47,7 @@ export function resultsView(state, options = {}) {
             { class: "swaps" },
             state.swaps.map((s) =>
               h("li", {
-                text: t("results.swap", { parked: numberOf(state, s.parked), selected: numberOf(state, s.selected), reason: s.reason }),
+                text: swapText(state, s),
               }),
             ),
           ),
@@ -86,7 +86,7 @@ function candidateCard(state, candidate, options) {
       "div",
       { class: "card-head" },
       columnBadge(number),
-      h("h3", { text: columnName(number) }),
+      h("h3", { text: columnLabel(column) }),
       h("span", { class: "place", text: t("results.place", { n: candidate.place }) }),
     ),
     columnNotes(state, column, { limit: 20 }),
@@ -171,8 +171,8 @@ function field(id, label, control) {
 
 function swapForm(state, result, { ui, onSwap }) {
   const draft = (ui.swap ??= { selected: "", parked: "", reason: "" });
-  const selectedOptions = result.selected.map((c) => h("option", { value: c.column_id, text: `${columnName(c.column?.number ?? "?")} (${t("results.place", { n: c.place })})` }));
-  const parkedOptions = result.parked.map((c) => h("option", { value: c.column_id, text: `${columnName(c.column?.number ?? "?")} (${t("results.place", { n: c.place })})` }));
+  const selectedOptions = result.selected.map((c) => h("option", { value: c.column_id, text: `${columnLabel(c.column)} (${t("results.place", { n: c.place })})` }));
+  const parkedOptions = result.parked.map((c) => h("option", { value: c.column_id, text: `${columnLabel(c.column)} (${t("results.place", { n: c.place })})` }));
   const sel = h("select", { id: "swap-selected", fkey: "swap-selected", required: true, on: { change: (e) => (draft.selected = e.target.value) } }, h("option", { value: "", text: "–" }), selectedOptions);
   const par = h("select", { id: "swap-parked", fkey: "swap-parked", required: true, on: { change: (e) => (draft.parked = e.target.value) } }, h("option", { value: "", text: "–" }), parkedOptions);
   sel.value = draft.selected;
@@ -217,10 +217,21 @@ function fate(state, result, note) {
   if (note.column === null) return t("results.noteUnsorted");
   if (note.column === PARKING) return t("results.noteParking");
   const number = numberOf(state, note.column);
+  const named = columnInSentence(columnById(state, note.column));
   const candidate = result.byId.get(note.column);
-  if (!candidate) return t("results.noteInColumn", { n: number });
+  if (!candidate) return named ? t("naming.noteInColumn", { column: named }) : t("results.noteInColumn", { n: number });
   const selected = state.selected.includes(note.column);
+  if (named) return t(selected ? "naming.noteSelected" : "naming.noteParked", { column: named, place: candidate.place });
   return t(selected ? "results.noteSelected" : "results.noteParked", { n: number, place: candidate.place });
+}
+
+function swapText(state, s) {
+  const parked = columnById(state, s.parked);
+  const selected = columnById(state, s.selected);
+  if (parked?.name || selected?.name) {
+    return t("naming.swap", { parked: columnLabel(parked), selected: columnLabel(selected), reason: s.reason });
+  }
+  return t("results.swap", { parked: numberOf(state, s.parked), selected: numberOf(state, s.selected), reason: s.reason });
 }
 
 function agreement(state) {
