@@ -199,7 +199,7 @@ async def _issue(room: Room, storage_grant: TokenGrant, request: Request) -> Non
     room.grants[storage_grant.hash] = storage_grant
 
 
-async def revoke(room: Room, hashes: list[str], hub: Hub, message: str) -> int:
+async def revoke(room: Room, hashes: list[str], hub: Hub, message: str, reason: str) -> int:
     """Delete tokens from storage and the room; close their sockets (4001, signed out)."""
     if not hashes:
         return 0
@@ -207,7 +207,7 @@ async def revoke(room: Room, hashes: list[str], hub: Hub, message: str) -> int:
     gone = set(hashes)
     for hashed in gone:
         room.grants.pop(hashed, None)
-    frame = error_frame(games.Rejection("unauthorized", message, reason="signed_out"), None)
+    frame = error_frame(games.Rejection("unauthorized", message, reason=reason), None)
     for client in list(room.clients):
         if client.grant_hash in gone:
             client.send(frame)
@@ -291,7 +291,11 @@ async def revoke_other_facilitators(request: Request) -> Response:
     ]
     _access(request).invites.drop_board(room.board_id)
     revoked = await revoke(
-        room, others, _hub(request), "this device was signed out by another facilitator device"
+        room,
+        others,
+        _hub(request),
+        "this device was signed out by another facilitator device",
+        "signed_out",
     )
     return JSONResponse({"revoked": revoked})
 
@@ -317,7 +321,9 @@ async def revoke_share(request: Request) -> Response:
     except games.Rejection as rejection:
         return _error(rejection)
     viewers = [g.hash for g in room.grants.values() if g.role == VIEWER]
-    revoked = await revoke(room, viewers, _hub(request), "this share link was withdrawn")
+    revoked = await revoke(
+        room, viewers, _hub(request), "this share link was withdrawn", "share_withdrawn"
+    )
     return JSONResponse({"revoked": revoked})
 
 

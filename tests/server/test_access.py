@@ -252,6 +252,9 @@ async def test_share_link_reads_results_after_close_only_and_can_be_withdrawn(
         assert withdrawn.status_code == 200 and withdrawn.json() == {"revoked": 2}
         await viewer.wait_for(lambda c: c.closed is not None)
         assert viewer.closed == 4001
+        assert [f for f in viewer.frames if f.get("type") == "error"][-1]["reason"] == (
+            "share_withdrawn"
+        )
         for old in (token, second["token"]):
             refused = await http.get(export_url, headers=bearer(old))
             assert refused.status_code == 401
