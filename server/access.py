@@ -62,9 +62,10 @@ class Invite:
     used: bool = False
 
 
-def invite_status(invite: Invite | None, board_id: str, now: float) -> str:
-    """``ok``, ``unknown`` (no such code for this board), ``used`` or ``expired``."""
-    if invite is None or invite.board_id != board_id:
+def invite_status(invite: Invite | None, board_id: str | None, now: float) -> str:
+    """``ok``, ``unknown`` (no such code for this board, or for any board if ``board_id``
+    is None: a code typed by hand), ``used`` or ``expired``."""
+    if invite is None or (board_id is not None and invite.board_id != board_id):
         return "unknown"
     if invite.used:
         return "used"
@@ -90,13 +91,13 @@ class InviteBook:
         self.invites[hash_token(code)] = invite
         return code, invite
 
-    def take(self, board_id: str, code: str, now: float) -> str:
-        """Use up ``code``; returns its status (``ok`` only once per code)."""
+    def take(self, board_id: str | None, code: str, now: float) -> tuple[str, str | None]:
+        """Use up ``code``: its status (``ok`` only once per code) and its board."""
         invite = self.invites.get(hash_token(code))
         status = invite_status(invite, board_id, now)
         if status == "ok" and invite is not None:
             invite.used = True
-        return status
+        return status, invite.board_id if invite is not None and status != "unknown" else None
 
     def drop_board(self, board_id: str) -> None:
         for hashed in [h for h, i in self.invites.items() if i.board_id == board_id]:
@@ -239,6 +240,16 @@ async def create_invite(request: Request) -> Response:
 
 
 async def redeem_invite(request: Request) -> Response:
+    """The link's redeem: the board is in the path (``/takeover/{board}#invite=``)."""
+    return await _redeem(request, request.path_params["board_id"])
+
+
+async def redeem_typed_invite(request: Request) -> Response:
+    """A code typed by hand on the start page: the code alone names its board."""
+    return await _redeem(request, None)
+
+
+async def _redeem(request: Request, path_board: str | None) -> Response:
     access = _access(request)
     address = request.client.host if request.client else "?"
     if access.failures.blocked(address):
@@ -248,14 +259,13 @@ async def redeem_invite(request: Request) -> Response:
         raw = body.get("code")
         if not isinstance(raw, str):
             raise games.Rejection("bad_request", "'code' must be a string")
-        board_id = request.path_params["board_id"]
         code = normalize_invite_code(raw)
-        status = (
-            access.invites.take(board_id, code, time.time())
+        status, board_id = (
+            access.invites.take(path_board, code, time.time())
             if len(code) == INVITE_CODE_LENGTH
-            else "unknown"
+            else ("unknown", None)
         )
-        if status == "unknown":
+        if status == "unknown" or board_id is None:
             access.failures.failed(address)
             raise games.Rejection("not_found", "no such invite for this board")
         if status != "ok":
@@ -328,6 +338,7 @@ async def revoke_share(request: Request) -> Response:
 
 
 routes = [
+    Route("/api/facilitator-invites/redeem", redeem_typed_invite, methods=["POST"]),
     Route("/api/boards/{board_id}/facilitator-invites", create_invite, methods=["POST"]),
     Route("/api/boards/{board_id}/facilitator-invites/redeem", redeem_invite, methods=["POST"]),
     Route(

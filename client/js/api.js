@@ -77,7 +77,9 @@ const boardPath = (boardId, rest) => `/api/boards/${encodeURIComponent(boardId)}
 export const createInvite = (boardId, token) =>
   request("POST", boardPath(boardId, "facilitator-invites"), undefined, token);
 export const redeemInvite = (boardId, code) =>
-  request("POST", boardPath(boardId, "facilitator-invites/redeem"), { code });
+  boardId
+    ? request("POST", boardPath(boardId, "facilitator-invites/redeem"), { code })
+    : request("POST", "/api/facilitator-invites/redeem", { code }); // typed: the code names its board
 export const revokeOtherFacilitators = (boardId, token) =>
   request("POST", boardPath(boardId, "facilitator-tokens/revoke-others"), undefined, token);
 export const createShare = (boardId, token) => request("POST", boardPath(boardId, "share"), undefined, token);

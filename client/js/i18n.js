@@ -255,6 +255,8 @@ const STRINGS = {
     "resultsShare.revoked": "Share links withdrawn: {count}",
     "resultsShare.withdrawnTitle": "This share link was withdrawn",
     "resultsShare.withdrawnText": "The facilitator withdrew the link to these results. Ask them for a new one.",
+    "access.haveCode": "Got a facilitator invite code from another device?",
+    "access.enterCode": "Enter it here",
   },
   de: {
     "app.name": "Gamestorm",
@@ -509,6 +511,8 @@ const STRINGS = {
     "resultsShare.revoked": "Geteilte Links zurückgezogen: {count}",
     "resultsShare.withdrawnTitle": "Dieser Link wurde zurückgezogen",
     "resultsShare.withdrawnText": "Die Moderation hat den Link zu diesen Ergebnissen zurückgezogen. Bitte um einen neuen.",
+    "access.haveCode": "Einen Einladungscode für die Moderation von einem anderen Gerät?",
+    "access.enterCode": "Hier eingeben",
   },
 };
 

@@ -30,6 +30,7 @@ function boot() {
   document.querySelector(".skip-link").textContent = t("skip");
   const path = location.pathname;
   if (path === "/" || path === "") return mountStart(root);
+  if (/^\/takeover\/?$/.test(path)) return mountTakeover(root, null); // an invite code typed by hand
   const join = /^\/join(?:\/([^/]+))?\/?$/.exec(path);
   if (join) return mountJoin(root, join[1] ? decodeURIComponent(join[1]) : "");
   for (const [pattern, view] of ROUTES) {

@@ -37,6 +37,7 @@ async def test_console_moves_to_a_second_laptop_and_signs_the_first_out(
     laptop_a_ctx = await laptop_context(browser, base)
     laptop_b_ctx = await laptop_context(browser, base)
     late_ctx = await laptop_context(browser, base)
+    tablet_ctx = await laptop_context(browser, base)
     ana_ctx = await phone_context(browser, base)
     ben_ctx = await phone_context(browser, base)
     try:
@@ -79,10 +80,24 @@ async def test_console_moves_to_a_second_laptop_and_signs_the_first_out(
         await expect(late.locator("[data-takeover-error]")).to_contain_text("already used")
         assert "/takeover/" in late.url
 
+        # a co-facilitator types a fresh invite's code on the start page of a tablet
+        await laptop_a.locator("[data-make-invite]").click()
+        fresh = laptop_a.locator("[data-invite-code]")
+        await expect(fresh).not_to_have_text(f"{code[:5]}-{code[5:]}")
+        typed_code = await fresh.text_content() or ""
+        tablet = watch.attach(await tablet_ctx.new_page(), "tablet")
+        await tablet.goto("/")
+        await tablet.locator("[data-takeover-link]").click()
+        await tablet.locator("#invite-code").fill(typed_code.lower())
+        await tablet.locator("#invite-code").press("Enter")
+        await tablet.wait_for_url(re.compile(rf"/facilitate/{board['board_id']}$"))
+        await expect(tablet.locator(".phase-chip")).to_have_attribute("data-phase", "affinity")
+
         # laptop B signs out every other facilitator device: laptop A shows it at once
         await laptop_b.locator("[data-sign-out-others]").click()
         await laptop_b.locator("[data-confirm-sign-out]").click()
         await expect(laptop_a.locator("[data-signed-out]")).to_contain_text("signed out")
+        await expect(tablet.locator("[data-signed-out]")).to_contain_text("signed out")
         await laptop_a.reload()
         await expect(laptop_a.locator("h1")).to_have_text(NO_ACCESS)
         # ... while laptop B and the participants go on
@@ -94,7 +109,7 @@ async def test_console_moves_to_a_second_laptop_and_signs_the_first_out(
         assert all(e.startswith("late console:") and "410" in e for e in watch.errors), watch.errors
         assert watch.dialogs == []
     finally:
-        for ctx in (laptop_a_ctx, laptop_b_ctx, late_ctx, ana_ctx, ben_ctx):
+        for ctx in (laptop_a_ctx, laptop_b_ctx, late_ctx, tablet_ctx, ana_ctx, ben_ctx):
             await ctx.close()
 
 

@@ -89,6 +89,35 @@ async def test_invite_redeems_once_for_a_facilitator_that_runs_the_board(
         await w.close()
 
 
+async def test_a_code_typed_by_hand_needs_no_board_id(
+    live_server: LiveServer, http: httpx.AsyncClient
+) -> None:
+    w = await open_workshop(live_server, names=("Ann",))
+    try:
+        made = await invite(http, w.board_id, w.tokens["facilitator"])
+        url = "/api/facilitator-invites/redeem"
+        typed = await http.post(
+            url,
+            json={"code": f" {made['code'][:5]}-{made['code'][5:]} ".lower()},
+            headers={"x-forwarded-for": address()},
+        )
+        assert typed.status_code == 201, typed.text
+        assert typed.json()["board_id"] == w.board_id and typed.json()["role"] == "facilitator"
+        used = await http.post(
+            url, json={"code": made["code"]}, headers={"x-forwarded-for": address()}
+        )
+        assert (used.status_code, used.json()["reason"]) == (410, "used")
+        wrong = await http.post(
+            url, json={"code": "ABCDEFGHJK"}, headers={"x-forwarded-for": address()}
+        )
+        assert (wrong.status_code, wrong.json()["error"]) == (404, "not_found")
+        client = await BoardClient.connect(live_server.ws_url, w.board_id, typed.json()["token"])
+        assert client.you["role"] == "facilitator"
+        await client.close()
+    finally:
+        await w.close()
+
+
 async def test_wrong_codes_and_other_boards_are_refused_and_throttled(
     live_server: LiveServer, http: httpx.AsyncClient
 ) -> None:
@@ -327,8 +356,9 @@ def test_invite_status_is_a_pure_function_of_the_clock() -> None:
     assert invite_status(invite, "b1", 50.0) == "used"
     book = InviteBook(valid_for=60)
     code, _ = book.create("b1", now=0.0)
-    assert book.take("b1", code, now=59.0) == "ok"
-    assert book.take("b1", code, now=59.5) == "used"
+    assert book.take("b2", code, now=1.0) == ("unknown", None)
+    assert book.take("b1", code, now=59.0) == ("ok", "b1")
+    assert book.take("b1", code, now=59.5) == ("used", "b1")
     code2, _ = book.create("b1", now=100.0)  # prunes the first, long expired
     assert len(book.invites) == 1
-    assert book.take("b1", code2, now=161.0) == "expired"
+    assert book.take(None, code2, now=161.0) == ("expired", "b1")

@@ -228,9 +228,21 @@ export function accessEnded(detail, code) {
   );
 }
 
+/** The start page's way in for a facilitator invite code read off another screen. */
+export function takeoverLink() {
+  return h(
+    "p",
+    { class: "takeover-link hint" },
+    t("access.haveCode"),
+    " ",
+    h("a", { href: "/takeover", dataset: { takeoverLink: "" }, text: t("access.enterCode") }),
+  );
+}
+
 /**
  * /takeover/{board}#invite=CODE: redeem the one-time invite for a facilitator token of
- * this device, then open the console. Without a code in the fragment, a form to type it.
+ * this device, then open the console. Without a code in the fragment, a form to type it;
+ * /takeover (no board, `boardId` null) takes a typed code, which names its board itself.
  */
 export function mountTakeover(root, boardId) {
   const params = new URLSearchParams(location.hash.slice(1));
@@ -271,8 +283,8 @@ export function mountTakeover(root, boardId) {
     button.disabled = true;
     try {
       const granted = await redeemInvite(boardId, code);
-      store.setToken(boardId, "facilitator", granted.token);
-      location.replace(`/facilitate/${encodeURIComponent(boardId)}`);
+      store.setToken(granted.board_id, "facilitator", granted.token);
+      location.replace(`/facilitate/${encodeURIComponent(granted.board_id)}`);
     } catch (error) {
       button.disabled = false;
       status.className = "takeover-status notice notice-error";
