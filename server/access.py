@@ -195,9 +195,11 @@ def _qr_svg(url: str) -> str:
     return buffer.getvalue().decode("utf-8")
 
 
-async def _issue(room: Room, storage_grant: TokenGrant, request: Request) -> None:
-    await _hub(request).storage.add_grants([storage_grant])
-    room.grants[storage_grant.hash] = storage_grant
+async def _issue(room: Room, *grants: TokenGrant, request: Request) -> None:
+    """Store new tokens first, then let the room know them (a reload reads storage)."""
+    await _hub(request).storage.add_grants(list(grants))
+    for grant in grants:
+        room.grants[grant.hash] = grant
 
 
 async def revoke(room: Room, hashes: list[str], hub: Hub, message: str, reason: str) -> int:
@@ -278,16 +280,25 @@ async def _redeem(request: Request, path_board: str | None) -> Response:
         room = await _hub(request).room(board_id)
         if room is None:  # pragma: no cover - invites are made for live boards only
             raise games.Rejection("not_found", "no such board")
-        token = new_token()
+        token, projector_token = new_token(), new_token()
         await _issue(
             room,
             TokenGrant(hash_token(token), board_id, room.state.facilitator_id, FACILITATOR),
-            request,
+            TokenGrant(hash_token(projector_token), board_id, "projector-" + new_id(), "projector"),
+            request=request,
         )
     except games.Rejection as rejection:
         return _error(rejection)
+    # a projector token too: the new device can put the board on a screen as the lost
+    # laptop could (only hashes of the first projector token are kept, so a new one)
     return JSONResponse(
-        {"token": token, "board_id": board_id, "role": FACILITATOR}, status_code=201
+        {
+            "token": token,
+            "board_id": board_id,
+            "role": FACILITATOR,
+            "projector_token": projector_token,
+        },
+        status_code=201,
     )
 
 
@@ -317,7 +328,7 @@ async def create_share(request: Request) -> Response:
         await _issue(
             room,
             TokenGrant(hash_token(token), room.board_id, "viewer-" + new_id(), VIEWER),
-            request,
+            request=request,
         )
     except games.Rejection as rejection:
         return _error(rejection)

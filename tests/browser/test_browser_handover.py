@@ -70,6 +70,9 @@ async def test_console_moves_to_a_second_laptop_and_signs_the_first_out(
         assert "#" not in laptop_b.url
         await expect(laptop_b.locator(".conn")).to_have_attribute("data-conn", "online")
         await expect(laptop_b.locator(".phase-chip")).to_have_attribute("data-phase", "generate")
+        # laptop B can put the board on a screen too: it has a projector link of its own
+        await expect(laptop_b.locator("[data-copy-projector-link]")).to_be_visible()
+        await expect(laptop_b.locator("[data-projector-link]")).to_be_visible()
         await advance(laptop_b, "affinity")
         for page in (ana, ben, laptop_a):
             await expect(page.locator(".phase-chip")).to_have_attribute("data-phase", "affinity")

@@ -70,6 +70,9 @@ async def test_invite_redeems_once_for_a_facilitator_that_runs_the_board(
         body = got.json()
         assert body["board_id"] == w.board_id and body["role"] == "facilitator"
         assert body["token"] != w.tokens["facilitator"]
+        beamer = await BoardClient.connect(live_server.ws_url, w.board_id, body["projector_token"])
+        assert beamer.you["role"] == "projector"
+        await beamer.close()
 
         again = await redeem(http, w.board_id, made["code"])
         assert again.status_code == 410

@@ -284,6 +284,7 @@ export function mountTakeover(root, boardId) {
     try {
       const granted = await redeemInvite(boardId, code);
       store.setToken(granted.board_id, "facilitator", granted.token);
+      if (granted.projector_token) store.setToken(granted.board_id, "projector", granted.projector_token);
       location.replace(`/facilitate/${encodeURIComponent(granted.board_id)}`);
     } catch (error) {
       button.disabled = false;
