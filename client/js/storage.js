@@ -82,8 +82,9 @@ export function knownBoards() {
 }
 
 /**
- * Take `#token=...&code=...` (or a share link's `#share=...`) from the address bar into storage and remove the fragment,
- * so the token does not linger in the history, bookmarks or screenshots.
+ * Take `#token=...&code=...` (or a share link's `#share=...`) from the address bar into
+ * storage and remove the fragment, so the token does not linger in the history,
+ * bookmarks or screenshots.
  */
 export function absorbFragment(boardId, role) {
   if (!location.hash) return;

@@ -197,7 +197,8 @@ async def test_share_link_for_a_stakeholder_and_the_projector_link_on_another_ma
         await expect(boss.locator(".role-chip")).to_have_text("Results")
         # the console offers sharing prominently at close
         await expect(console.locator(".results-share-prominent")).to_be_visible()
-        await boss.screenshot(path=str(screenshots / "07-shared-results.png"), full_page=True)
+        await console.screenshot(path=str(screenshots / "07-console-share.png"), full_page=True)
+        await boss.screenshot(path=str(screenshots / "08-shared-results.png"), full_page=True)
         async with boss.expect_download() as download_info:
             await boss.locator(".exports button", has_text="CSV").click()
         download = await download_info.value

@@ -147,14 +147,19 @@ export function facilitatorAccess(boardId, token, ui, refresh) {
 /** "Copy projector link": the projector token this device holds, for another machine. */
 export function projectorCopy(projectorUrl) {
   if (!projectorUrl) return null;
-  return h("button", {
-    type: "button",
-    class: "btn btn-quiet btn-small",
-    fkey: "copy-projector",
-    dataset: { copyProjectorLink: "" },
-    text: t("access.copyProjector"),
-    on: { click: () => copyText(absolute(projectorUrl)) },
-  });
+  return h(
+    "section",
+    { class: "projector-copy", attrs: { "aria-label": t("access.copyProjector") } },
+    h("button", {
+      type: "button",
+      class: "btn btn-quiet btn-small",
+      fkey: "copy-projector",
+      dataset: { copyProjectorLink: "" },
+      text: t("access.copyProjector"),
+      on: { click: () => copyText(absolute(projectorUrl)) },
+    }),
+    h("span", { class: "hint", text: ` ${t("access.copyProjectorHelp")}` }),
+  );
 }
 
 /** "Share results": a read-only link for people who never joined; withdraw them all. */
