@@ -21,6 +21,7 @@ CODES = frozenset(
         "no_rankings",
         "rate_limited",
         "too_large",
+        "expired",
     }
 )
 

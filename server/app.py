@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import WebSocketRoute
 
-from . import http_api, pages
+from . import access, http_api, pages
 from .catalog import builtin_games
 from .config import Settings
 from .hub import Hub
@@ -38,6 +38,7 @@ def build_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[
             *http_api.routes,
+            *access.routes,
             WebSocketRoute("/ws/{board_id}", board_socket),
             *pages.routes,
         ],
@@ -47,6 +48,7 @@ def build_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.hub = Hub(storage, builtin_games(), settings)
     app.state.join_throttle = http_api.JoinThrottle(settings.joins_per_minute)
+    app.state.access = access.Access(settings)
     return app
 
 

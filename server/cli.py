@@ -70,6 +70,14 @@ def main() -> None:
     envvar="GAMESTORM_PARTICIPANTS_PER_BOARD",
     help="Participants who may join one board.",
 )
+@click.option(
+    "--invite-seconds",
+    default=_DEFAULTS.invite_seconds,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    envvar="GAMESTORM_INVITE_SECONDS",
+    help="Seconds a facilitator invite (open the console on another device) stays valid.",
+)
 def serve(
     host: str,
     port: int,
@@ -80,6 +88,7 @@ def serve(
     outbox_limit: int,
     notes_per_participant: int,
     participants_per_board: int,
+    invite_seconds: float,
 ) -> None:
     """Run the board server (HTTP, WebSocket and the browser client)."""
     import uvicorn
@@ -93,6 +102,7 @@ def serve(
         commands_per_second=commands_per_second,
         command_burst=max(_DEFAULTS.command_burst, int(commands_per_second * 3)),
         outbox_limit=outbox_limit,
+        invite_seconds=invite_seconds,
         limits=Limits(
             max_notes_per_participant=notes_per_participant,
             max_participants=participants_per_board,

@@ -29,4 +29,8 @@ class Settings:
     replay_window: int = 20_000
     #: Coalesce presence frames to at most one per this many seconds.
     presence_interval: float = 0.25
+    #: Seconds a facilitator invite (open the console on another device) stays valid.
+    invite_seconds: float = 15 * 60
+    #: Failed invite redeems per client address per minute (an invite cannot be guessed).
+    invite_failures_per_minute: int = 10
     limits: Limits = field(default_factory=Limits)

@@ -31,6 +31,9 @@ CLOSE_POLICY = 1008
 CLOSE_TOO_BIG = 1009
 CLOSE_INTERNAL = 1011
 CLOSE_RESTART = 1012
+#: The token of this socket was revoked (another facilitator device signed it out, or a
+#: share link was withdrawn); the client shows it is signed out and does not reconnect.
+CLOSE_SIGNED_OUT = 4001
 
 EVENT_HEAD = '{"type":"event",'
 #: A batched frame carries at most this many events (a reveal is one large event anyway).
@@ -43,6 +46,8 @@ class Connection:
         self.viewer_id = ""
         self.role = ""
         self.name = ""
+        #: sha256 of the token this socket said hello with (revoking a token closes it).
+        self.grant_hash = ""
         self.outbox: deque[str] = deque()
         self.outbox_limit = outbox_limit
         self._wakeup = asyncio.Event()

@@ -33,6 +33,7 @@ STATUS = {
     "phase_forbids": 409,
     "rate_limited": 429,
     "too_large": 413,
+    "expired": 410,
 }
 
 

@@ -117,5 +117,7 @@ routes: list[BaseRoute] = [
     Route("/board/{board_id}", shell, methods=["GET", "HEAD"]),
     Route("/project/{board_id}", shell, methods=["GET", "HEAD"]),
     Route("/results/{board_id}", shell, methods=["GET", "HEAD"]),
+    Route("/takeover", shell, methods=["GET", "HEAD"]),
+    Route("/takeover/{board_id}", shell, methods=["GET", "HEAD"]),
     Mount("/static", app=ClientFiles(directory=CLIENT_DIR), name="static"),
 ]

@@ -30,6 +30,8 @@ from .wire import encode, error_frame
 log = logging.getLogger("gamestorm.room")
 
 MAX_BATCH = 512
+#: Sockets that only watch (the projector, a shared results link): not counted as online.
+READ_ONLY_ROLES = frozenset({"projector", "viewer"})
 
 
 @dataclass(slots=True)
@@ -321,7 +323,7 @@ class Room:
         online: dict[str, str] = {c.viewer_id: c.role for c in self.clients}
         frame: dict[str, Any] = {
             "type": "presence",
-            "online": sum(1 for role in online.values() if role != "projector"),
+            "online": sum(1 for role in online.values() if role not in READ_ONLY_ROLES),
             "participants_online": sum(1 for role in online.values() if role == "participant"),
             "timer": self.timer.to_dict() if self.timer else None,
             "server_time": time.time(),

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from sqlalchemy import delete, insert
 from sqlalchemy import event as sa_event
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import Field, SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -127,6 +127,24 @@ class Storage:
                     for i, e in enumerate(events)
                 ],
             )
+
+    async def add_grants(self, grants: Sequence[TokenGrant]) -> None:
+        """Store tokens issued without an event (facilitator invites, share links)."""
+        if not grants:
+            return
+        async with self._write_lock, AsyncSession(self.engine) as session:
+            await self._insert(session, grants[0].board_id, 0, [], grants)
+            await session.commit()
+
+    async def delete_grants(self, hashes: Sequence[str]) -> None:
+        """Forget revoked tokens: a revoked token is refused after a restart too."""
+        if not hashes:
+            return
+        async with self._write_lock, AsyncSession(self.engine) as session:
+            await session.execute(
+                delete(TokenRow).where(TokenRow.hash.in_(list(hashes)))  # type: ignore[attr-defined]
+            )
+            await session.commit()
 
     async def load_events(self, board_id: str) -> list[dict[str, Any]]:
         async with AsyncSession(self.engine) as session:

@@ -28,6 +28,8 @@ from .wire import decode_object, encode, error_frame
 log = logging.getLogger("gamestorm.ws")
 
 CID_MAX = 128
+#: The name a welcome gives a read-only socket (no participant behind it).
+READ_ONLY_NAMES = {"projector": "Projector", "viewer": "Viewer"}
 
 
 class _Closed(Exception):
@@ -97,8 +99,9 @@ async def _greet(
         await _refuse(websocket, "unauthorized", "unknown board or wrong token", CLOSE_POLICY)
         return None
     conn.viewer_id, conn.role = grant.participant_id, grant.role
+    conn.grant_hash = grant.hash
     participant = room.state.participants.get(grant.participant_id)
-    conn.name = participant.name if participant else "Projector"
+    conn.name = participant.name if participant else READ_ONLY_NAMES.get(grant.role, "Projector")
     room.attach(conn, since)
     conn.start()
     return room

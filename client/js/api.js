@@ -29,7 +29,9 @@ async function request(method, path, body, token) {
     data = null;
   }
   if (!response.ok) {
-    throw new ApiError(response.status, data?.error || "http", data?.message || "");
+    const error = new ApiError(response.status, data?.error || "http", data?.message || "");
+    error.details = data; // extra fields, e.g. an expired invite's "reason"
+    throw error;
   }
   return data;
 }
@@ -69,3 +71,16 @@ export async function downloadExport(boardId, format, token) {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+// -- facilitator access and sharing (server/access.py)
+const boardPath = (boardId, rest) => `/api/boards/${encodeURIComponent(boardId)}/${rest}`;
+export const createInvite = (boardId, token) =>
+  request("POST", boardPath(boardId, "facilitator-invites"), undefined, token);
+export const redeemInvite = (boardId, code) =>
+  boardId
+    ? request("POST", boardPath(boardId, "facilitator-invites/redeem"), { code })
+    : request("POST", "/api/facilitator-invites/redeem", { code }); // typed: the code names its board
+export const revokeOtherFacilitators = (boardId, token) =>
+  request("POST", boardPath(boardId, "facilitator-tokens/revoke-others"), undefined, token);
+export const createShare = (boardId, token) => request("POST", boardPath(boardId, "share"), undefined, token);
+export const revokeShare = (boardId, token) => request("DELETE", boardPath(boardId, "share"), undefined, token);

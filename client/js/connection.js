@@ -227,7 +227,7 @@ export class BoardConnection extends EventTarget {
     if (frame.code === "unauthorized") {
       this.setStatus("unauthorized");
       this.stopped = true;
-      this.emit("unauthorized");
+      this.emit("unauthorized", frame); // frame.reason "signed_out": revoked by a facilitator
       return;
     }
     if (frame.cid && this.pending.has(frame.cid)) {

@@ -4,11 +4,13 @@
 //   /                       start page          /join/{code}       join form
 //   /facilitate/{board}     facilitator console /board/{board}     participant view
 //   /project/{board}        projector view      /results/{board}   results page
+//   /takeover/{board}       redeem a facilitator invite (#invite=), then the console
 
 import { BoardConnection } from "./connection.js";
 import { t } from "./i18n.js";
 import * as store from "./storage.js";
-import { noAccess, unauthorized } from "./views/common.js";
+import { accessEnded, mountTakeover } from "./views/access.js";
+import { noAccess } from "./views/common.js";
 import { mountConsole } from "./views/console.js";
 import { mountParticipant } from "./views/participant.js";
 import { mountProjector } from "./views/projector.js";
@@ -20,6 +22,7 @@ const ROUTES = [
   [/^\/board\/([^/]+)\/?$/, "participant"],
   [/^\/project\/([^/]+)\/?$/, "projector"],
   [/^\/results\/([^/]+)\/?$/, "results"],
+  [/^\/takeover\/([^/]+)\/?$/, "takeover"],
 ];
 
 function boot() {
@@ -27,12 +30,14 @@ function boot() {
   document.querySelector(".skip-link").textContent = t("skip");
   const path = location.pathname;
   if (path === "/" || path === "") return mountStart(root);
+  if (/^\/takeover\/?$/.test(path)) return mountTakeover(root, null); // an invite code typed by hand
   const join = /^\/join(?:\/([^/]+))?\/?$/.exec(path);
   if (join) return mountJoin(root, join[1] ? decodeURIComponent(join[1]) : "");
   for (const [pattern, view] of ROUTES) {
     const match = pattern.exec(path);
     if (!match) continue;
     const boardId = decodeURIComponent(match[1]);
+    if (view === "takeover") return mountTakeover(root, boardId);
     return mountBoard(root, view, boardId);
   }
   return mountStart(root);
@@ -44,7 +49,7 @@ function mountBoard(root, view, boardId) {
   let role = view;
   let token = null;
   if (view === "results") {
-    for (const candidate of ["participant", "facilitator", "projector"]) {
+    for (const candidate of ["participant", "facilitator", "projector", "viewer"]) {
       token = store.getToken(boardId, candidate);
       if (token) {
         role = candidate;
@@ -60,9 +65,9 @@ function mountBoard(root, view, boardId) {
     return;
   }
   const conn = new BoardConnection(boardId, token);
-  conn.addEventListener("unauthorized", () => {
+  conn.addEventListener("unauthorized", (event) => {
     store.clearToken(boardId, role);
-    root.replaceChildren(unauthorized(code));
+    root.replaceChildren(accessEnded(event.detail, code));
   });
   conn.addEventListener(
     "change",

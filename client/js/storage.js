@@ -4,6 +4,7 @@
 // Keys: gamestorm:token:{board}        participant token
 //       gamestorm:facilitator:{board}  facilitator token
 //       gamestorm:projector:{board}    projector (read-only) token
+//       gamestorm:viewer:{board}       share-link (read-only results) token
 //       gamestorm:code:{board}         join code
 //       gamestorm:name:{board}         the name this device joined with
 //       gamestorm:title:{board}        board title (for the list on the start page)
@@ -11,7 +12,7 @@
 //       gamestorm:rankdraft:{board}    unsubmitted ranking orders per criterion
 
 const PREFIX = "gamestorm:";
-const ROLE_KEYS = { participant: "token", facilitator: "facilitator", projector: "projector" };
+const ROLE_KEYS = { participant: "token", facilitator: "facilitator", projector: "projector", viewer: "viewer" };
 
 function get(key) {
   try {
@@ -81,14 +82,17 @@ export function knownBoards() {
 }
 
 /**
- * Take `#token=...&code=...` from the address bar into storage and remove the fragment,
- * so the token does not linger in the history, bookmarks or screenshots.
+ * Take `#token=...&code=...` (or a share link's `#share=...`) from the address bar into
+ * storage and remove the fragment, so the token does not linger in the history,
+ * bookmarks or screenshots.
  */
 export function absorbFragment(boardId, role) {
   if (!location.hash) return;
   const params = new URLSearchParams(location.hash.slice(1));
   const token = params.get("token");
   if (token) setToken(boardId, role, token);
+  const share = params.get("share");
+  if (share) setToken(boardId, "viewer", share);
   const code = params.get("code");
   if (code) setCode(boardId, code);
   history.replaceState(history.state, "", location.pathname + location.search);

@@ -5,6 +5,7 @@ in, and the expected outcome for each caller:
 
 - ``facilitator``, ``author`` (a participant who wrote note N1 and made column C1),
   ``other`` (another participant of the same board), ``projector`` (the read-only token),
+  ``viewer`` (a share link's read-only results token, server/access.py),
 - ``foreign`` (a participant of another board), ``wrong`` (a random token), ``none`` (no
   token at all): these never get past the WebSocket hello (``unauthorized``, close 1008)
   and get 401 from token-checked routes.
@@ -27,7 +28,7 @@ from reliability_kit import Board
 from support.live import LiveServer
 from support.wsclient import BoardClient
 
-CALLERS = ("facilitator", "author", "other", "projector", "foreign", "wrong", "none")
+CALLERS = ("facilitator", "author", "other", "projector", "viewer", "foreign", "wrong", "none")
 OUTSIDERS = {"foreign", "wrong", "none"}
 PHASES = ("ignite", "generate", "affinity", "name", "rank", "close")
 
@@ -105,6 +106,7 @@ async def stage(server: LiveServer, phase: str) -> Staged:
         "projector": board.created["projector_token"],
         "foreign": other_board.tokens["foreign"],
         "wrong": secrets.token_urlsafe(24),
+        "viewer": await share_token(server, board),
     }
     clients = [await board.connect(who) for who in ("facilitator", "author", "other")]
     fac, author, other = clients
@@ -128,6 +130,16 @@ async def stage(server: LiveServer, phase: str) -> Staged:
         for client in clients:
             await client.close()
     return Staged(board, tokens)
+
+
+async def share_token(server: LiveServer, board: Board) -> str:
+    async with httpx.AsyncClient(base_url=server.base_url) as http:
+        response = await http.post(
+            f"/api/boards/{board.board_id}/share",
+            headers={"authorization": f"Bearer {board.tokens['facilitator']}"},
+        )
+    assert response.status_code == 201, response.text
+    return str(response.json()["token"])
 
 
 async def hello(server: LiveServer, board_id: str, token: str | None) -> BoardClient:
@@ -202,12 +214,12 @@ EXPORT = "/api/boards/{board}/export.{fmt}"
 ROUTES = [
     *(
         http_row("generate", "GET", EXPORT.replace("{fmt}", fmt), UNAUTH,
-                 facilitator=OK, author=NO, other=NO, projector=NO)
+                 facilitator=OK, author=NO, other=NO, projector=NO, viewer=NO)
         for fmt in ("json", "csv", "md", "html")
     ),
     *(
         http_row("close", "GET", EXPORT.replace("{fmt}", fmt), UNAUTH,
-                 facilitator=OK, author=OK, other=OK, projector=OK)
+                 facilitator=OK, author=OK, other=OK, projector=OK, viewer=OK)
         for fmt in ("json", "csv", "md", "html")
     ),
     http_row("ignite", "POST", "/api/boards", 201),
@@ -216,6 +228,18 @@ ROUTES = [
     http_row("ignite", "GET", "/api/games", OK),
     http_row("ignite", "GET", "/api/codes/{code}", OK),
     http_row("ignite", "GET", "/healthz", OK),
+    # facilitator access (server/access.py); DELETE .../share is left out: it would
+    # withdraw the shared board's viewer token that the other cells use
+    *(
+        http_row(phase, "POST", path, UNAUTH,
+                 facilitator=code, author=NO, other=NO, projector=NO, viewer=NO)
+        for phase in ("generate", "close")
+        for path, code in (
+            ("/api/boards/{board}/facilitator-invites", 201),
+            ("/api/boards/{board}/share", 201),
+            ("/api/boards/{board}/facilitator-tokens/revoke-others", OK),
+        )
+    ),
 ]  # fmt: skip
 
 

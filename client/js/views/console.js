@@ -10,6 +10,7 @@ import * as store from "../storage.js";
 import { currentPhase, nextPhase } from "../state.js";
 import { boardView, describePlace, NEW_COLUMN } from "./board.js";
 import { announce, errorText, exportButtons, phaseCard, phaseStepper, phaseTitle, promptText, scoreBoard, toast } from "./common.js";
+import { facilitatorAccess, projectorCopy, sharePanel } from "./access.js";
 import { BoardPage } from "./page.js";
 import { copyText } from "./participant.js";
 import { consoleNaming, unnamedColumns } from "./naming.js";
@@ -18,6 +19,7 @@ import { resultsView } from "./results.js";
 
 export function mountConsole(root, conn, boardId, token) {
   const ui = { moveChoice: {}, followups: {}, swap: null, promptDraft: null, timerMinutes: "5", advancing: false };
+  const accessUi = {}; // facilitator access and sharing (views/access.js): invite, share link
   const page = new BoardPage(root, conn, { role: "facilitator" });
   const stepEl = h("div", { class: "region-steps" });
   const contentEl = h("div", { class: "region-content" });
@@ -214,6 +216,7 @@ export function mountConsole(root, conn, boardId, token) {
             }),
           }),
         );
+        parts.push(sharePanel(boardId, token, accessUi, page.schedule, { prominent: true }));
         break;
       default:
         break;
@@ -346,7 +349,17 @@ export function mountConsole(root, conn, boardId, token) {
             )
           : null,
       ),
+      accessAside(projectorUrl),
       h("section", { class: "aside-score", attrs: { "aria-labelledby": "score-h" } }, h("h2", { id: "score-h", text: t("score.title") }), scoreBoard(conn)),
+    ];
+  }
+
+  /** Facilitator access, the projector link to copy, and sharing the results (views/access.js). */
+  function accessAside(projectorUrl) {
+    return [
+      projectorCopy(projectorUrl),
+      facilitatorAccess(boardId, token, accessUi, page.schedule),
+      sharePanel(boardId, token, accessUi, page.schedule),
     ];
   }
 

@@ -5,7 +5,8 @@
 import { h } from "../dom.js";
 import { onLangChange, t } from "../i18n.js";
 import { currentPhase } from "../state.js";
-import { announce, frameScheduler, header, phaseTitle, Region, startTimerTicker, unauthorized } from "./common.js";
+import { accessEnded } from "./access.js";
+import { announce, frameScheduler, header, phaseTitle, Region, startTimerTicker } from "./common.js";
 
 export class BoardPage {
   constructor(root, conn, { role, onPhaseChange = () => {} }) {
@@ -41,8 +42,8 @@ export class BoardPage {
       if (conn.status === "online") announce(t("conn.online"));
       this.headerRegion.update({ force: true });
     });
-    conn.addEventListener("unauthorized", () => {
-      root.replaceChildren(unauthorized(null));
+    conn.addEventListener("unauthorized", (event) => {
+      root.replaceChildren(accessEnded(event.detail, null));
     });
     onLangChange(() => {
       this.onLang?.();

@@ -4,6 +4,7 @@ import { createBoard, joinBoard, lookupCode } from "../api.js";
 import { h } from "../dom.js";
 import { lang, onLangChange, t } from "../i18n.js";
 import * as store from "../storage.js";
+import { takeoverLink } from "./access.js";
 import { errorText, langButton } from "./common.js";
 
 function normalizeCode(raw) {
@@ -244,6 +245,7 @@ export function mountStart(root) {
           h("section", { class: "panel" }, h("h2", { id: "create-h", text: t("start.create") }), createForm()),
         ),
         knownBoardsList(),
+        takeoverLink(),
       ),
     );
   };
