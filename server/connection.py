@@ -43,6 +43,8 @@ class Connection:
         self.viewer_id = ""
         self.role = ""
         self.name = ""
+        #: A participant with a draft in progress (counted in presence, never named).
+        self.typing = False
         self.outbox: deque[str] = deque()
         self.outbox_limit = outbox_limit
         self._wakeup = asyncio.Event()
