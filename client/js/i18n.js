@@ -222,6 +222,41 @@ const STRINGS = {
     "error.no_rankings": "Nobody has submitted a ranking yet.",
     "error.not_a_permutation": "Rank every column exactly once.",
     "field.required": "Please fill in this field.",
+    // -- first hour ux (issue 10: heartbeat, typing, drafts, errors, plurals, limits)
+    "conn.lost": "Connection lost – reconnecting…",
+    "advance.typing.one": "{n} participant is still writing a note; if you close now their draft is kept on their device but cannot be added.",
+    "advance.typing.other": "{n} participants are still writing a note; if you close now their drafts are kept on their devices but cannot be added.",
+    "typing.count.one": "{n} still typing",
+    "typing.count.other": "{n} still typing",
+    "draft.ended": "Writing has ended. Your draft was not added; it is kept here so you can copy it.",
+    "error.bad_request": "The server did not understand that request. Reload the page and try again.",
+    "error.unknown_type": "This page is out of date. Reload it and try again.",
+    "error.unauthorized": "This device has no access to the board any more. Join again with the code.",
+    "error.unnamed_columns": "Some columns have no name yet. Name every column first.",
+    "error.unsorted_notes.one": "{n} note is not sorted yet. Every note needs a column or the parking lot.",
+    "error.unsorted_notes.other": "{n} notes are not sorted yet. Every note needs a column or the parking lot.",
+    "limit.count": "{n} / {max}",
+    "limit.reached": "Limit of {max} characters reached",
+    "score.notes.one": "note",
+    "score.notes.other": "notes",
+    "score.participants.one": "participant",
+    "score.participants.other": "participants",
+    "score.ranked": "have ranked",
+    "score.rankedValue": "{n} of {total}",
+    "board.notesCount.one": "{n} note",
+    "board.notesCount.other": "{n} notes",
+    "advance.closes.generate.one": "Writing ends. The {n} note is revealed to everyone.",
+    "advance.closes.generate.other": "Writing ends. All {n} notes are revealed to everyone.",
+    "advance.closes.affinity.one": "Sorting ends. {n} column becomes the candidate for ranking; empty columns are dropped.",
+    "advance.closes.affinity.other": "Sorting ends. {n} columns become the candidates for ranking; empty columns are dropped.",
+    "advance.blocked.unsorted.one": "{n} note is not sorted yet. Every note needs a column or the parking lot.",
+    "advance.blocked.unsorted.other": "{n} notes are not sorted yet. Every note needs a column or the parking lot.",
+    "notes.others.one": "Others have written {n} note so far.",
+    "notes.others.other": "Others have written {n} notes so far.",
+    "projector.writing.one": "note written",
+    "projector.writing.other": "notes written",
+    "results.rankers.one": "{n} person ranked",
+    "results.rankers.other": "{n} people ranked",
   },
   de: {
     "app.name": "Gamestorm",
@@ -443,6 +478,41 @@ const STRINGS = {
     "error.no_rankings": "Noch niemand hat ein Ranking abgegeben.",
     "error.not_a_permutation": "Ordne jede Spalte genau einmal ein.",
     "field.required": "Bitte fülle dieses Feld aus.",
+    // -- first hour ux (issue 10: heartbeat, typing, drafts, errors, plurals, limits)
+    "conn.lost": "Verbindung verloren – verbinde neu…",
+    "advance.typing.one": "{n} Person schreibt noch an einer Notiz; wenn du jetzt schließt, bleibt der Entwurf auf dem Gerät erhalten, kann aber nicht mehr hinzugefügt werden.",
+    "advance.typing.other": "{n} Personen schreiben noch an einer Notiz; wenn du jetzt schließt, bleiben ihre Entwürfe auf den Geräten erhalten, können aber nicht mehr hinzugefügt werden.",
+    "typing.count.one": "{n} schreibt noch",
+    "typing.count.other": "{n} schreiben noch",
+    "draft.ended": "Das Schreiben ist beendet. Dein Entwurf wurde nicht hinzugefügt; er bleibt hier, damit du ihn kopieren kannst.",
+    "error.bad_request": "Der Server hat die Anfrage nicht verstanden. Lade die Seite neu und versuche es noch einmal.",
+    "error.unknown_type": "Diese Seite ist veraltet. Lade sie neu und versuche es noch einmal.",
+    "error.unauthorized": "Dieses Gerät hat keinen Zugang mehr zum Board. Tritt mit dem Code neu bei.",
+    "error.unnamed_columns": "Einige Spalten haben noch keinen Namen. Benenne zuerst jede Spalte.",
+    "error.unsorted_notes.one": "{n} Notiz ist noch nicht sortiert. Jede Notiz braucht eine Spalte oder den Parkplatz.",
+    "error.unsorted_notes.other": "{n} Notizen sind noch nicht sortiert. Jede Notiz braucht eine Spalte oder den Parkplatz.",
+    "limit.count": "{n} / {max}",
+    "limit.reached": "Grenze von {max} Zeichen erreicht",
+    "score.notes.one": "Notiz",
+    "score.notes.other": "Notizen",
+    "score.participants.one": "Teilnehmende:r",
+    "score.participants.other": "Teilnehmende",
+    "score.ranked": "haben gerankt",
+    "score.rankedValue": "{n} von {total}",
+    "board.notesCount.one": "{n} Notiz",
+    "board.notesCount.other": "{n} Notizen",
+    "advance.closes.generate.one": "Das Schreiben endet. Die {n} Notiz wird für alle sichtbar.",
+    "advance.closes.generate.other": "Das Schreiben endet. Alle {n} Notizen werden für alle sichtbar.",
+    "advance.closes.affinity.one": "Das Sortieren endet. {n} Spalte kommt ins Ranking; leere Spalten entfallen.",
+    "advance.closes.affinity.other": "Das Sortieren endet. {n} Spalten kommen ins Ranking; leere Spalten entfallen.",
+    "advance.blocked.unsorted.one": "{n} Notiz ist noch nicht sortiert. Jede Notiz braucht eine Spalte oder den Parkplatz.",
+    "advance.blocked.unsorted.other": "{n} Notizen sind noch nicht sortiert. Jede Notiz braucht eine Spalte oder den Parkplatz.",
+    "notes.others.one": "Die anderen haben bisher {n} Notiz geschrieben.",
+    "notes.others.other": "Die anderen haben bisher {n} Notizen geschrieben.",
+    "projector.writing.one": "Notiz geschrieben",
+    "projector.writing.other": "Notizen geschrieben",
+    "results.rankers.one": "{n} Person hat gerankt",
+    "results.rankers.other": "{n} Personen haben gerankt",
   },
 };
 
@@ -491,9 +561,26 @@ export function onLangChange(listener) {
   return () => listeners.delete(listener);
 }
 
-/** The text for `key` in the current language, with {name} placeholders filled in. */
+// -- first hour ux: plurals
+const pluralRules = {};
+
+/** `key.one` or `key.other` for the count `n` (Intl plural rules), else `key` itself. */
+function pluralKey(key, n) {
+  if (typeof n !== "number") return key;
+  pluralRules[current] ??= new Intl.PluralRules(current);
+  const form = `${key}.${pluralRules[current].select(n)}`;
+  if (form in STRINGS[current] || form in STRINGS.en) return form;
+  const other = `${key}.other`;
+  return other in STRINGS[current] || other in STRINGS.en ? other : key;
+}
+
+/**
+ * The text for `key` in the current language, with {name} placeholders filled in.
+ * With a number `n` among the params, `key.one` / `key.other` is chosen when defined.
+ */
 export function t(key, params = {}) {
-  const text = STRINGS[current][key] ?? STRINGS.en[key] ?? key;
+  const chosen = pluralKey(key, params.n);
+  const text = STRINGS[current][chosen] ?? STRINGS.en[chosen] ?? key;
   return text.replace(/\{(\w+)\}/g, (match, name) =>
     name in params ? String(params[name]) : match,
   );

@@ -95,7 +95,7 @@ function zone(state, options, { key, title, subtitle, number, noteIds, cls, empt
       { class: "zone-title", id: headingId },
       number ? columnBadge(number) : null,
       h("span", { text: title }),
-      h("span", { class: "zone-count", text: ` · ${t("board.notesCount", { count: noteIds.length })}` }),
+      h("span", { class: "zone-count", text: ` · ${t("board.notesCount", { n: noteIds.length, count: noteIds.length })}` }),
     ),
     subtitle ? h("p", { class: "zone-sub", text: subtitle }) : null,
     h(
@@ -123,6 +123,9 @@ function noteCard(state, note, zoneKey, options) {
     {
       class: ["note", note.mine && "note-mine"],
       dataset: interactive ? { dragId: note.id, note: note.id } : { note: note.id },
+      // focusable with a stable key: after "Move", focus follows the card to its new place
+      tabIndex: interactive ? -1 : undefined,
+      fkey: interactive ? `note-${note.id}` : undefined,
     },
     children,
   );
@@ -170,10 +173,12 @@ function moveControl(state, note, zoneKey, ui, onMove) {
       disabled: !select.value,
       attrs: { "aria-label": `${t("board.moveNote", { text: excerpt(note.text) })}` },
       on: {
-        click: () => {
+        click: (event) => {
           const value = ui.moveChoice[note.id];
           if (!value) return;
           delete ui.moveChoice[note.id];
+          // the button is re-rendered disabled; keep focus on the card (re-found by fkey)
+          event.currentTarget.closest("li.note")?.focus({ preventScroll: true });
           onMove(note.id, zoneTarget(value), LAST);
         },
       },
