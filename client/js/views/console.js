@@ -280,9 +280,21 @@ export function mountConsole(root, conn, boardId, token) {
   /** "N still typing" while notes are written: a count only, never who. */
   function typingCount() {
     if (currentPhase(conn.state).type !== "generate") return null;
-    const n = conn.presence?.typing || 0;
-    return h("p", { class: "typing-count", dataset: { typingCount: String(n) }, attrs: { "aria-live": "polite" }, text: n ? t("typing.count", { n }) : "" });
+    return fillTypingCount(h("p", { class: "typing-count", attrs: { "aria-live": "polite" } }));
   }
+
+  function fillTypingCount(el) {
+    const n = conn.presence?.typing || 0;
+    el.dataset.typingCount = String(n);
+    el.textContent = n ? t("typing.count", { n }) : "";
+    return el;
+  }
+
+  // updated in place: the region waits while the facilitator types in the prompt field
+  conn.addEventListener("presence", () => {
+    const el = contentEl.querySelector("[data-typing-count]");
+    if (el) fillTypingCount(el);
+  });
 
   function rankProgress(state) {
     const submitted = state.rankings.submitted;
