@@ -116,6 +116,10 @@ export function mountConsole(root, conn, boardId, token) {
             errorBox.hidden = false;
           } finally {
             ui.advancing = false;
+            // the steps region waits while someone types in the timer field: do not leave
+            // its advance button disabled until they leave it
+            const button = stepEl.querySelector("[data-advance]");
+            if (button) button.disabled = false;
             page.schedule();
           }
         },
