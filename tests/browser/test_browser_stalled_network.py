@@ -72,9 +72,7 @@ async def test_a_stall_is_shown_within_5_s_and_the_page_resumes(
         await expect(page.locator(".own-list > li")).to_have_count(1)
         await expect(page.locator(".own-list")).to_contain_text("written in the tunnel")
         await expect(page.locator("#note-text")).to_have_value("")
-        await fac.wait_for(
-            lambda c: c.state is not None and len(c.state.notes) == 1, within=10
-        )
+        await fac.wait_for(lambda c: c.state is not None and len(c.state.notes) == 1, within=10)
         # once, though it may have travelled on the old socket and the new one
         await asyncio.sleep(0.5)
         assert len(fac.state.notes) == 1

@@ -49,9 +49,7 @@ async def test_pings_count_against_the_rate_limit(live_server: LiveServer) -> No
     ann = w.participants[0]
     for _ in range(80):
         await ann.send_raw(json.dumps({"type": "ping"}))
-    await ann.wait_for(
-        lambda c: any(f.get("code") == "rate_limited" for f in c.frames), within=5
-    )
+    await ann.wait_for(lambda c: any(f.get("code") == "rate_limited" for f in c.frames), within=5)
     assert 50 <= len(pongs(ann)) < 80
     await w.close()
 
