@@ -48,6 +48,8 @@ class Connection:
         self.name = ""
         #: sha256 of the token this socket said hello with (revoking a token closes it).
         self.grant_hash = ""
+        #: A participant with a draft in progress (counted in presence, never named).
+        self.typing = False
         self.outbox: deque[str] = deque()
         self.outbox_limit = outbox_limit
         self._wakeup = asyncio.Event()

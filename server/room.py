@@ -208,6 +208,8 @@ class Room:
             for data in outcome:
                 self._broadcast(data, seq)
                 seq += 1
+                if data.get("kind") == "phase.changed":
+                    self._phase_changed(now)
             if isinstance(job.command, SetTimer):
                 self._set_timer(job.command.seconds, now)
             self._reply_ack(job, seq - 1 if outcome else state.seq)
@@ -311,6 +313,19 @@ class Room:
         self.timer = Timer(ends_at=now + seconds, seconds=seconds) if seconds else None
         self._send_presence()
 
+    def _phase_changed(self, now: float) -> None:
+        """A timer belongs to its phase, and so does a draft: both end with it."""
+        for client in self.clients:
+            client.typing = False
+        if self.timer is not None:
+            self._set_timer(0, now)
+        else:
+            self._presence_soon()
+
+    def typing_changed(self) -> None:
+        """A participant started or stopped a draft: presence carries the new count."""
+        self._presence_soon()
+
     def _presence_soon(self) -> None:
         if self._presence_handle is None:
             loop = asyncio.get_running_loop()
@@ -325,6 +340,8 @@ class Room:
             "type": "presence",
             "online": sum(1 for role in online.values() if role not in READ_ONLY_ROLES),
             "participants_online": sum(1 for role in online.values() if role == "participant"),
+            # distinct people with a draft in progress: a count only, never who
+            "typing": len({c.viewer_id for c in self.clients if c.typing}),
             "timer": self.timer.to_dict() if self.timer else None,
             "server_time": time.time(),
         }

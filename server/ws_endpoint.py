@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import time
 from typing import Any
 
 from starlette.websockets import WebSocketDisconnect
@@ -128,8 +129,15 @@ async def _serve(websocket: Any, settings: Settings, room: Room, conn: Connectio
                 cid = raw_cid
             if not allowed:  # after reading the cid, so the sender knows what to resend
                 raise games.Rejection("rate_limited", "too many frames; slow down")
-            if frame.get("type") == "hello":
+            kind = frame.get("type")
+            if kind == "hello":
                 _resync(room, conn, frame)
+                continue
+            if kind == "ping":
+                _pong(conn, cid)
+                continue
+            if kind == "typing":
+                _typing(room, conn, frame)
                 continue
             if cid is None:
                 raise games.Rejection(
@@ -150,6 +158,25 @@ def _resync(room: Room, conn: Connection, frame: dict[str, Any]) -> None:
     if since is not None and (not isinstance(since, int) or isinstance(since, bool) or since < 0):
         raise games.Rejection("bad_request", "'since' must be a seq (0 or more) or null")
     conn.send(room.welcome(conn, since))
+
+
+def _pong(conn: Connection, cid: str | None) -> None:
+    """The heartbeat: answer at once, so a client can tell a quiet board from a dead link."""
+    frame: dict[str, Any] = {"type": "pong", "server_time": time.time()}
+    if cid is not None:
+        frame["cid"] = cid
+    conn.send(encode(frame))
+
+
+def _typing(room: Room, conn: Connection, frame: dict[str, Any]) -> None:
+    """A participant's draft became non-empty or empty: only a count reaches anyone."""
+    typing = frame.get("typing")
+    if not isinstance(typing, bool):
+        raise games.Rejection("bad_request", "'typing' must be true or false")
+    if conn.role != "participant" or conn.typing == typing:
+        return
+    conn.typing = typing
+    room.typing_changed()
 
 
 async def _receive_text(websocket: Any, settings: Settings) -> str:

@@ -5,13 +5,21 @@
 // - every event seq is applied once and in order; a gap makes us reconnect with `since`;
 // - a command sent while offline, or whose ack was lost with the connection, is sent
 //   again after the next welcome (creates are idempotent on the server);
-// - close code 4000 (fell behind) and 1012 (server restart) reconnect at once.
+// - close code 4000 (fell behind) and 1012 (server restart) reconnect at once;
+// - a stalled link is noticed within a few seconds: after QUIET_MS without a frame we send
+//   {"type": "ping"}; if nothing at all arrives within PONG_MS after it, the socket is
+//   dropped (status "offline") and we reconnect with `since` and backoff. A connection
+//   attempt that gets no welcome within CONNECT_MS is given up the same way.
 
 import { newId } from "./ids.js";
 import { apply, fromSnapshot } from "./state.js";
 
 const BACKOFF_MS = [250, 1000, 2000, 4000, 8000, 15000];
 const RESEND_QUIET = new Set(["not_found", "stale_phase"]);
+const QUIET_MS = 1500;
+const PONG_MS = 2000;
+const CONNECT_MS = 5000;
+const WATCH_MS = 250;
 
 export class CommandError extends Error {
   constructor(frame) {
@@ -40,8 +48,14 @@ export class BoardConnection extends EventTarget {
     this.retryTimer = null;
     this.stopped = false;
     this.welcomed = false;
+    this.lastHeard = 0; // Date.now() of the last frame on the current socket
+    this.pingAt = 0; // Date.now() of the unanswered ping, or 0
+    this.openedAt = 0;
+    this.watchdog = null;
     this.onOnline = () => this.reconnectSoon(0);
+    this.onOffline = () => this.dropSocket("offline");
     window.addEventListener("online", this.onOnline);
+    window.addEventListener("offline", this.onOffline);
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible" && this.status !== "online") this.reconnectSoon(0);
     });
@@ -49,13 +63,17 @@ export class BoardConnection extends EventTarget {
 
   start() {
     this.stopped = false;
+    clearInterval(this.watchdog);
+    this.watchdog = setInterval(() => this.checkAlive(), WATCH_MS);
     this.open();
   }
 
   stop() {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.watchdog);
     window.removeEventListener("online", this.onOnline);
+    window.removeEventListener("offline", this.onOffline);
     if (this.socket) this.socket.close(1000);
   }
 
@@ -74,6 +92,13 @@ export class BoardConnection extends EventTarget {
     });
   }
 
+  /** Send a frame that is not a command (no cid, no reply): true if it went out now. */
+  notify(frame) {
+    if (!this.welcomed || this.socket?.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
+  }
+
   open() {
     clearTimeout(this.retryTimer);
     if (this.stopped) return;
@@ -90,11 +115,16 @@ export class BoardConnection extends EventTarget {
     }
     this.socket = socket;
     this.welcomed = false;
+    this.openedAt = Date.now();
+    this.lastHeard = 0;
+    this.pingAt = 0;
     socket.addEventListener("open", () => {
       socket.send(JSON.stringify({ type: "hello", token: this.token, since: this.state ? this.seq : null }));
     });
     socket.addEventListener("message", (message) => {
       if (socket !== this.socket) return;
+      this.lastHeard = Date.now();
+      this.pingAt = 0;
       let data;
       try {
         data = JSON.parse(message.data);
@@ -134,6 +164,54 @@ export class BoardConnection extends EventTarget {
     this.scheduleReconnect(delay);
   }
 
+  /**
+   * The heartbeat, checked every WATCH_MS: ping a quiet link, give up a dead one.
+   * Any frame counts as a sign of life, so a busy board sends no pings at all.
+   */
+  checkAlive() {
+    const socket = this.socket;
+    if (this.stopped || !socket) return;
+    const now = Date.now();
+    if (!this.welcomed) {
+      if (now - this.openedAt > CONNECT_MS) this.dropSocket("offline");
+      return;
+    }
+    if (this.pingAt) {
+      if (now - this.pingAt > PONG_MS) this.dropSocket("offline");
+      return;
+    }
+    if (now - this.lastHeard > QUIET_MS && socket.readyState === WebSocket.OPEN) {
+      this.pingAt = now;
+      try {
+        socket.send(JSON.stringify({ type: "ping" }));
+      } catch {
+        this.dropSocket("offline");
+      }
+    }
+  }
+
+  /**
+   * Give up the current socket without waiting for its close (a stalled link never
+   * completes the closing handshake), show `status`, and reconnect with backoff.
+   */
+  dropSocket(status) {
+    if (this.stopped || this.status === "unauthorized") return;
+    const socket = this.socket;
+    this.socket = null;
+    this.welcomed = false;
+    this.pingAt = 0;
+    for (const entry of this.pending.values()) entry.sent = false;
+    if (socket) {
+      try {
+        socket.close(1000);
+      } catch {
+        // already closing
+      }
+    }
+    this.setStatus(status);
+    this.scheduleReconnect();
+  }
+
   /** Drop this socket and resume from the last seq we hold (a gap, or a stalled link). */
   resync() {
     const socket = this.socket;
@@ -161,6 +239,11 @@ export class BoardConnection extends EventTarget {
         break;
       case "error":
         this.onError(frame);
+        break;
+      case "pong":
+        if (typeof frame.server_time === "number") {
+          this.clockOffset = frame.server_time - Date.now() / 1000;
+        }
         break;
       case "presence":
         this.presence = frame;
@@ -220,6 +303,8 @@ export class BoardConnection extends EventTarget {
     }
     apply(this.state, frame.event, this.me.id);
     this.seq = frame.seq;
+    // a timer belongs to its phase (the server clears it too; this drops it at once)
+    if (frame.event.kind === "phase.changed") this.timer = null;
     this.emit("change", { event: frame.event });
   }
 

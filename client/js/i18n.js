@@ -253,7 +253,8 @@ const STRINGS = {
     "naming.progress": "{named} of {total} columns named",
     "naming.adoptAll": "Adopt leading proposals ({count})",
     "naming.adopted": "{count} columns named after their leading proposal.",
-    "naming.blocked": "{count} columns have no name yet. Every column needs a name before ranking.",
+    "naming.blocked.one": "{n} column has no name yet. Every column needs a name before ranking.",
+    "naming.blocked.other": "{n} columns have no name yet. Every column needs a name before ranking.",
     "naming.closes": "Naming ends. The {columns} named columns become the candidates for ranking.",
     "naming.quoted": "“{name}”",
     "naming.noteSelected": "in {column}, selected (place {place})",
@@ -296,6 +297,41 @@ const STRINGS = {
     "resultsShare.withdrawnText": "The facilitator withdrew the link to these results. Ask them for a new one.",
     "access.haveCode": "Got a facilitator invite code from another device?",
     "access.enterCode": "Enter it here",
+    // -- first hour ux (issue 10: heartbeat, typing, drafts, errors, plurals, limits)
+    "conn.lost": "Connection lost – reconnecting…",
+    "advance.typing.one": "{n} participant is still writing a note; if you close now their draft is kept on their device but cannot be added.",
+    "advance.typing.other": "{n} participants are still writing a note; if you close now their drafts are kept on their devices but cannot be added.",
+    "typing.count.one": "{n} still typing",
+    "typing.count.other": "{n} still typing",
+    "draft.ended": "Writing has ended. Your draft was not added; it is kept here so you can copy it.",
+    "error.bad_request": "The server did not understand that request. Reload the page and try again.",
+    "error.unknown_type": "This page is out of date. Reload it and try again.",
+    "error.unauthorized": "This device has no access to the board any more. Join again with the code.",
+    "error.unnamed_columns": "Some columns have no name yet. Name every column first.",
+    "error.unsorted_notes.one": "{n} note is not sorted yet. Every note needs a column or the parking lot.",
+    "error.unsorted_notes.other": "{n} notes are not sorted yet. Every note needs a column or the parking lot.",
+    "limit.count": "{n} / {max}",
+    "limit.reached": "Limit of {max} characters reached",
+    "score.notes.one": "note",
+    "score.notes.other": "notes",
+    "score.participants.one": "participant",
+    "score.participants.other": "participants",
+    "score.ranked": "have ranked",
+    "score.rankedValue": "{n} of {total}",
+    "board.notesCount.one": "{n} note",
+    "board.notesCount.other": "{n} notes",
+    "advance.closes.generate.one": "Writing ends. The {n} note is revealed to everyone.",
+    "advance.closes.generate.other": "Writing ends. All {n} notes are revealed to everyone.",
+    "advance.closes.affinity.one": "Sorting ends. {n} column goes on to the next phase; empty columns are dropped.",
+    "advance.closes.affinity.other": "Sorting ends. {n} columns go on to the next phase; empty columns are dropped.",
+    "advance.blocked.unsorted.one": "{n} note is not sorted yet. Every note needs a column or the parking lot.",
+    "advance.blocked.unsorted.other": "{n} notes are not sorted yet. Every note needs a column or the parking lot.",
+    "notes.others.one": "Others have written {n} note so far.",
+    "notes.others.other": "Others have written {n} notes so far.",
+    "projector.writing.one": "note written",
+    "projector.writing.other": "notes written",
+    "results.rankers.one": "{n} person ranked",
+    "results.rankers.other": "{n} people ranked",
   },
   de: {
     "app.name": "Gamestorm",
@@ -548,7 +584,8 @@ const STRINGS = {
     "naming.progress": "{named} von {total} Spalten benannt",
     "naming.adoptAll": "Führende Vorschläge übernehmen ({count})",
     "naming.adopted": "{count} Spalten nach ihrem führenden Vorschlag benannt.",
-    "naming.blocked": "{count} Spalten haben noch keinen Namen. Vor dem Ranking braucht jede Spalte einen Namen.",
+    "naming.blocked.one": "{n} Spalte hat noch keinen Namen. Vor dem Ranking braucht jede Spalte einen Namen.",
+    "naming.blocked.other": "{n} Spalten haben noch keinen Namen. Vor dem Ranking braucht jede Spalte einen Namen.",
     "naming.closes": "Das Benennen endet. Die {columns} benannten Spalten kommen ins Ranking.",
     "naming.quoted": "„{name}“",
     "naming.noteSelected": "in {column}, ausgewählt (Platz {place})",
@@ -591,6 +628,41 @@ const STRINGS = {
     "resultsShare.withdrawnText": "Die Moderation hat den Link zu diesen Ergebnissen zurückgezogen. Bitte um einen neuen.",
     "access.haveCode": "Einen Einladungscode für die Moderation von einem anderen Gerät?",
     "access.enterCode": "Hier eingeben",
+    // -- first hour ux (issue 10: heartbeat, typing, drafts, errors, plurals, limits)
+    "conn.lost": "Verbindung verloren – verbinde neu…",
+    "advance.typing.one": "{n} Person schreibt noch an einer Notiz; wenn du jetzt schließt, bleibt der Entwurf auf dem Gerät erhalten, kann aber nicht mehr hinzugefügt werden.",
+    "advance.typing.other": "{n} Personen schreiben noch an einer Notiz; wenn du jetzt schließt, bleiben ihre Entwürfe auf den Geräten erhalten, können aber nicht mehr hinzugefügt werden.",
+    "typing.count.one": "{n} schreibt noch",
+    "typing.count.other": "{n} schreiben noch",
+    "draft.ended": "Das Schreiben ist beendet. Dein Entwurf wurde nicht hinzugefügt; er bleibt hier, damit du ihn kopieren kannst.",
+    "error.bad_request": "Der Server hat die Anfrage nicht verstanden. Lade die Seite neu und versuche es noch einmal.",
+    "error.unknown_type": "Diese Seite ist veraltet. Lade sie neu und versuche es noch einmal.",
+    "error.unauthorized": "Dieses Gerät hat keinen Zugang mehr zum Board. Tritt mit dem Code neu bei.",
+    "error.unnamed_columns": "Einige Spalten haben noch keinen Namen. Benenne zuerst jede Spalte.",
+    "error.unsorted_notes.one": "{n} Notiz ist noch nicht sortiert. Jede Notiz braucht eine Spalte oder den Parkplatz.",
+    "error.unsorted_notes.other": "{n} Notizen sind noch nicht sortiert. Jede Notiz braucht eine Spalte oder den Parkplatz.",
+    "limit.count": "{n} / {max}",
+    "limit.reached": "Grenze von {max} Zeichen erreicht",
+    "score.notes.one": "Notiz",
+    "score.notes.other": "Notizen",
+    "score.participants.one": "Teilnehmende:r",
+    "score.participants.other": "Teilnehmende",
+    "score.ranked": "haben gerankt",
+    "score.rankedValue": "{n} von {total}",
+    "board.notesCount.one": "{n} Notiz",
+    "board.notesCount.other": "{n} Notizen",
+    "advance.closes.generate.one": "Das Schreiben endet. Die {n} Notiz wird für alle sichtbar.",
+    "advance.closes.generate.other": "Das Schreiben endet. Alle {n} Notizen werden für alle sichtbar.",
+    "advance.closes.affinity.one": "Das Sortieren endet. {n} Spalte geht in die nächste Phase; leere Spalten entfallen.",
+    "advance.closes.affinity.other": "Das Sortieren endet. {n} Spalten gehen in die nächste Phase; leere Spalten entfallen.",
+    "advance.blocked.unsorted.one": "{n} Notiz ist noch nicht sortiert. Jede Notiz braucht eine Spalte oder den Parkplatz.",
+    "advance.blocked.unsorted.other": "{n} Notizen sind noch nicht sortiert. Jede Notiz braucht eine Spalte oder den Parkplatz.",
+    "notes.others.one": "Die anderen haben bisher {n} Notiz geschrieben.",
+    "notes.others.other": "Die anderen haben bisher {n} Notizen geschrieben.",
+    "projector.writing.one": "Notiz geschrieben",
+    "projector.writing.other": "Notizen geschrieben",
+    "results.rankers.one": "{n} Person hat gerankt",
+    "results.rankers.other": "{n} Personen haben gerankt",
   },
 };
 
@@ -639,9 +711,26 @@ export function onLangChange(listener) {
   return () => listeners.delete(listener);
 }
 
-/** The text for `key` in the current language, with {name} placeholders filled in. */
+// -- first hour ux: plurals
+const pluralRules = {};
+
+/** `key.one` or `key.other` for the count `n` (Intl plural rules), else `key` itself. */
+function pluralKey(key, n) {
+  if (typeof n !== "number") return key;
+  pluralRules[current] ??= new Intl.PluralRules(current);
+  const form = `${key}.${pluralRules[current].select(n)}`;
+  if (form in STRINGS[current] || form in STRINGS.en) return form;
+  const other = `${key}.other`;
+  return other in STRINGS[current] || other in STRINGS.en ? other : key;
+}
+
+/**
+ * The text for `key` in the current language, with {name} placeholders filled in.
+ * With a number `n` among the params, `key.one` / `key.other` is chosen when defined.
+ */
 export function t(key, params = {}) {
-  const text = STRINGS[current][key] ?? STRINGS.en[key] ?? key;
+  const chosen = pluralKey(key, params.n);
+  const text = STRINGS[current][chosen] ?? STRINGS.en[chosen] ?? key;
   return text.replace(/\{(\w+)\}/g, (match, name) =>
     name in params ? String(params[name]) : match,
   );

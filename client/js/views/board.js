@@ -95,7 +95,7 @@ function zone(state, options, { key, title, subtitle, number, noteIds, cls, empt
       { class: "zone-title", id: headingId },
       number ? columnBadge(number) : null,
       h("span", { text: title }),
-      h("span", { class: "zone-count", text: ` · ${t("board.notesCount", { count: noteIds.length })}` }),
+      h("span", { class: "zone-count", text: ` · ${t("board.notesCount", { n: noteIds.length, count: noteIds.length })}` }),
     ),
     subtitle ? h("p", { class: "zone-sub", text: subtitle }) : null,
     h(
@@ -115,14 +115,29 @@ function noteCard(state, note, zoneKey, options) {
   if (interactive) {
     children.push(h("span", { class: "drag-handle", dataset: { dragHandle: "" }, attrs: { "aria-hidden": "true", title: t("board.dragHandle") } }, "⠿"));
   }
-  children.push(h("p", { class: "note-body", text }));
+  // the tag floats beside the text (before it, so the text box makes room for it)
   if (note.mine) children.push(h("span", { class: "mine-tag", text: t("board.mine") }));
+  children.push(h("p", { class: "note-body", text }));
   if (interactive) children.push(moveControl(state, note, zoneKey, ui, onMove));
   return h(
     "li",
     {
       class: ["note", note.mine && "note-mine"],
       dataset: interactive ? { dragId: note.id, note: note.id } : { note: note.id },
+      // after "Move", focus follows the card to its new place (found again by its fkey);
+      // only that card is focusable, and only until the next press (a focusable card
+      // under the mouse would take focus and break a drag)
+      tabIndex: interactive && ui?.focusNote === note.id ? -1 : undefined,
+      fkey: interactive ? `note-${note.id}` : undefined,
+      on: interactive
+        ? {
+            pointerdown: (event) => {
+              if (ui.focusNote !== note.id) return;
+              ui.focusNote = null;
+              event.currentTarget.removeAttribute("tabindex");
+            },
+          }
+        : undefined,
     },
     children,
   );
@@ -170,10 +185,17 @@ function moveControl(state, note, zoneKey, ui, onMove) {
       disabled: !select.value,
       attrs: { "aria-label": `${t("board.moveNote", { text: excerpt(note.text) })}` },
       on: {
-        click: () => {
+        click: (event) => {
           const value = ui.moveChoice[note.id];
           if (!value) return;
           delete ui.moveChoice[note.id];
+          // the button is re-rendered disabled; keep focus on the card (re-found by fkey)
+          ui.focusNote = note.id;
+          const card = event.currentTarget.closest("li.note");
+          if (card) {
+            card.tabIndex = -1;
+            card.focus({ preventScroll: true });
+          }
           onMove(note.id, zoneTarget(value), LAST);
         },
       },

@@ -86,15 +86,18 @@ export function toast(text, kind = "info") {
   while (box.children.length > 2) box.firstChild.remove();
 }
 
+/**
+ * A sentence for an error, in the page's language. Known codes never show the server's
+ * raw message (it is English and technical); only an unknown code falls back to it.
+ */
 export function errorText(error) {
   if (!error) return "";
   if (error.code === "network") return t("err.network");
   const key = `error.${error.code}`;
-  const known = t(key);
-  const base = known === key ? t("err.generic", { message: error.message || error.code }) : known;
-  // the server's message names specifics (which notes, which field): show it as well
-  if (error.message && known !== key && lang() === "en") return `${base} ${error.message}`;
-  return base;
+  const ids = error.details?.note_ids;
+  const known = t(key, Array.isArray(ids) ? { n: ids.length } : {});
+  if (known !== key) return known;
+  return t("err.generic", { message: error.message || error.code });
 }
 
 export function formatSeconds(seconds) {
@@ -261,11 +264,14 @@ export function scoreBoard(conn, { large = false } = {}) {
   const phaseType = currentPhase(state).type;
   const items = [
     [online ?? "–", t("score.online"), "online"],
-    [counts.participants, t("score.participants"), "participants"],
-    [counts.notes, t("score.notes"), "notes"],
+    [counts.participants, t("score.participants", { n: counts.participants }), "participants"],
+    [counts.notes, t("score.notes", { n: counts.notes }), "notes"],
   ];
   if (["affinity", "rank", "close"].includes(phaseType)) items.push([`${counts.sorted}/${counts.notes}`, t("score.sorted"), "sorted"]);
-  if (["rank", "close"].includes(phaseType)) items.push([counts.rankings, t("score.rankings"), "rankings"]);
+  // people who ranked, not rankings (one per person and criterion): "4 of 4 have ranked"
+  if (["rank", "close"].includes(phaseType)) {
+    items.push([t("score.rankedValue", { n: counts.rankers, total: counts.participants }), t("score.ranked"), "rankers"]);
+  }
   return h(
     "dl",
     { class: ["score", large && "score-lg"], attrs: { "aria-label": t("score.title") } },

@@ -11,6 +11,7 @@ import { currentPhase, nextPhase } from "../state.js";
 import { boardView, describePlace, NEW_COLUMN } from "./board.js";
 import { announce, errorText, exportButtons, phaseCard, phaseStepper, phaseTitle, promptText, scoreBoard, toast } from "./common.js";
 import { facilitatorAccess, projectorCopy, sharePanel } from "./access.js";
+import { charCounter } from "./limits.js";
 import { BoardPage } from "./page.js";
 import { copyText } from "./participant.js";
 import { consoleNaming, unnamedColumns } from "./naming.js";
@@ -78,18 +79,20 @@ export function mountConsole(root, conn, boardId, token) {
     const lines = [];
     let blocked = null;
     if (phase.type === "affinity") {
-      if (state.unsorted.length) blocked = t("advance.blocked.unsorted", { count: state.unsorted.length });
+      if (state.unsorted.length) blocked = t("advance.blocked.unsorted", { n: state.unsorted.length, count: state.unsorted.length });
       const filled = state.columns.filter((c) => c.notes.length).length;
-      lines.push(t("advance.closes.affinity", { columns: filled }));
+      lines.push(t("advance.closes.affinity", { n: filled, columns: filled }));
     } else if (phase.type === "name") {
       const unnamed = unnamedColumns(state).length;
-      if (unnamed) blocked = t("naming.blocked", { count: unnamed });
+      if (unnamed) blocked = t("naming.blocked", { n: unnamed });
       lines.push(t("naming.closes", { columns: state.columns.length }));
     } else if (phase.type === "rank") {
       if (state.candidates.length && counts.rankings === 0) blocked = t("advance.blocked.noRankings");
       lines.push(t("advance.closes.rank", { rankers: counts.rankers, participants: counts.participants, topN: state.board.top_n }));
     } else if (phase.type === "generate") {
-      lines.push(t("advance.closes.generate", { notes: counts.notes }));
+      lines.push(t("advance.closes.generate", { n: counts.notes, notes: counts.notes }));
+      const typing = conn.presence?.typing || 0;
+      if (typing > 0) lines.push(t("advance.typing", { n: typing }));
     } else if (phase.type === "ignite") {
       lines.push(t("advance.closes.ignite"));
     }
@@ -120,6 +123,10 @@ export function mountConsole(root, conn, boardId, token) {
             errorBox.hidden = false;
           } finally {
             ui.advancing = false;
+            // the steps region waits while someone types in the timer field: do not leave
+            // its advance button disabled until they leave it
+            const button = stepEl.querySelector("[data-advance]");
+            if (button) button.disabled = false;
             page.schedule();
           }
         },
@@ -128,7 +135,8 @@ export function mountConsole(root, conn, boardId, token) {
     const errorBox = h("p", { class: "notice notice-error", hidden: !blocked, attrs: { role: "alert" }, text: blocked || "" });
     dialog.replaceChildren(
       h("h2", { id: "confirm-h", text: t("advance.confirmTitle", { current: phaseTitle(phase), next: phaseTitle(next) }) }),
-      lines.map((line) => h("p", { text: line })),
+      // spread: replaceChildren turns an array into the text "[object HTMLParagraphElement]"
+      ...lines.map((line) => h("p", { class: "confirm-line", text: line })),
       h("p", { class: "hint", text: `${phaseTitle(next)}: ${t(`purpose.${next.type}`)}` }),
       errorBox,
       h(
@@ -227,6 +235,15 @@ export function mountConsole(root, conn, boardId, token) {
   function promptEditor(state) {
     if (ui.promptDraft === null) ui.promptDraft = state.prompt || "";
     const changed = ui.promptDraft.trim() !== (state.prompt || "");
+    const field = h("textarea", {
+      id: "prompt-text",
+      fkey: "prompt-text",
+      rows: 2,
+      maxLength: 1000,
+      value: ui.promptDraft,
+      attrs: { "aria-describedby": "prompt-help" },
+      on: { input: (event) => (ui.promptDraft = event.target.value) },
+    });
     return h(
       "form",
       {
@@ -250,15 +267,8 @@ export function mountConsole(root, conn, boardId, token) {
       h("h2", {}, h("label", { htmlFor: "prompt-text", text: t("prompt.title") })),
       promptText(state.prompt, { large: true }),
       h("p", { id: "prompt-help", class: "hint", text: t("start.promptHelp") }),
-      h("textarea", {
-        id: "prompt-text",
-        fkey: "prompt-text",
-        rows: 2,
-        maxLength: 1000,
-        value: ui.promptDraft,
-        attrs: { "aria-describedby": "prompt-help" },
-        on: { input: (event) => (ui.promptDraft = event.target.value) },
-      }),
+      field,
+      charCounter(field, 1000),
       h("button", { type: "submit", class: ["btn", changed ? "btn-primary" : "btn-secondary"], fkey: "prompt-save", text: t("prompt.save") }),
     );
   }
@@ -270,6 +280,7 @@ export function mountConsole(root, conn, boardId, token) {
       "section",
       { class: "people", attrs: { "aria-labelledby": "people-h" } },
       h("h2", { id: "people-h", text: t("participants.title", { count: list.length }) }),
+      typingCount(),
       list.length === 0 ? h("p", { class: "hint", text: t("participants.none") }) : null,
       h(
         "ul",
@@ -280,6 +291,25 @@ export function mountConsole(root, conn, boardId, token) {
       ),
     );
   }
+
+  /** "N still typing" while notes are written: a count only, never who. */
+  function typingCount() {
+    if (currentPhase(conn.state).type !== "generate") return null;
+    return fillTypingCount(h("p", { class: "typing-count", attrs: { "aria-live": "polite" } }));
+  }
+
+  function fillTypingCount(el) {
+    const n = conn.presence?.typing || 0;
+    el.dataset.typingCount = String(n);
+    el.textContent = n ? t("typing.count", { n }) : "";
+    return el;
+  }
+
+  // updated in place: the region waits while the facilitator types in the prompt field
+  conn.addEventListener("presence", () => {
+    const el = contentEl.querySelector("[data-typing-count]");
+    if (el) fillTypingCount(el);
+  });
 
   function rankProgress(state) {
     const submitted = state.rankings.submitted;

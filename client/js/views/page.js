@@ -20,7 +20,9 @@ export class BoardPage {
     this.schedule = frameScheduler(() => this.updateAll());
     this.headerEl = h("div", { class: "header-slot" });
     this.body = h("div", { class: ["page", `page-${role}`] });
-    root.replaceChildren(this.headerEl, this.body);
+    // a lost connection is a banner, not only a dot: on a phone the dot is easy to miss
+    this.bannerEl = h("div", { class: "conn-banner", hidden: true, dataset: { connBanner: "" }, attrs: { role: "alert" } });
+    root.replaceChildren(this.headerEl, this.bannerEl, this.body);
     this.headerRegion = new Region(this.headerEl, () => header(conn, { role, onLang: () => this.schedule() }));
     this.regions.push(this.headerRegion);
     conn.addEventListener("change", (event) => {
@@ -32,7 +34,7 @@ export class BoardPage {
     conn.addEventListener("presence", () => {
       // presence arrives often; re-render only when what it shows has changed
       const p = conn.presence || {};
-      const key = JSON.stringify([p.online, p.participants_online, p.timer, p.online_ids]);
+      const key = JSON.stringify([p.online, p.participants_online, p.timer, p.online_ids, p.typing]);
       if (key === lastPresence) return;
       lastPresence = key;
       this.schedule();
@@ -41,15 +43,23 @@ export class BoardPage {
       if (conn.status === "offline") announce(t("conn.offline"));
       if (conn.status === "online") announce(t("conn.online"));
       this.headerRegion.update({ force: true });
+      this.updateBanner();
     });
     conn.addEventListener("unauthorized", (event) => {
       root.replaceChildren(accessEnded(event.detail, null));
     });
     onLangChange(() => {
       this.onLang?.();
+      this.updateBanner();
       this.updateAll({ force: true });
     });
     startTimerTicker(conn);
+  }
+
+  updateBanner() {
+    const lost = this.conn.status === "offline";
+    this.bannerEl.hidden = !lost;
+    this.bannerEl.textContent = lost ? t("conn.lost") : "";
   }
 
   /** A region that re-renders with the page; `hold` is honoured along with dragging. */

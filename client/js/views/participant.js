@@ -9,6 +9,7 @@ import * as store from "../storage.js";
 import { currentPhase } from "../state.js";
 import { boardView, describePlace, LAST, NEW_COLUMN } from "./board.js";
 import { errorText, filledSentence, phaseCard, phaseStepper, promptParts, promptText, scoreBoard, toast } from "./common.js";
+import { charCounter, withCounter } from "./limits.js";
 import { BoardPage } from "./page.js";
 import { participantNaming } from "./naming.js";
 import { rankingView, workingOrder } from "./ranking.js";
@@ -48,6 +49,11 @@ export function mountParticipant(root, conn, boardId) {
   page.region(draftEl, () => draftNotice());
   page.region(contentEl, () => content());
   page.onLang = () => buildComposer();
+  const typing = typingReporter(conn);
+  conn.addEventListener("change", (event) => {
+    // a new connection starts with no draft on the server's side: say so again
+    if (event.detail.welcome) typing.reset(canWrite(conn.state) && Boolean(store.getDraft(boardId).trim()));
+  });
 
   enableDrag(contentEl, {
     onActive: (active) => page.setDragging(active),
@@ -66,6 +72,12 @@ export function mountParticipant(root, conn, boardId) {
   // ---- writing notes --------------------------------------------------------------
 
   function phaseChanged(phase, previous) {
+    // the server ends every draft with the phase; a draft left in the field is kept
+    const draftNow = canWrite(conn.state) && Boolean(store.getDraft(boardId).trim());
+    typing.reset(previous === null && draftNow, { sent: previous !== null });
+    if (previous !== null && !canWrite(conn.state) && composerEl.contains(document.activeElement)) {
+      requestAnimationFrame(() => requestAnimationFrame(() => draftEl.querySelector("[data-draft] h2")?.focus()));
+    }
     if (previous !== null && ui.editing) {
       const note = conn.state.noteIndex.get(ui.editing);
       if (note && ui.editText.trim() && ui.editText !== note.text && !canWrite(conn.state)) {
@@ -91,7 +103,10 @@ export function mountParticipant(root, conn, boardId) {
       value: store.getDraft(boardId),
       attrs: { "aria-describedby": "note-hint", autocomplete: "off", enterkeyhint: "send" },
       on: {
-        input: (event) => store.setDraft(boardId, event.target.value),
+        input: (event) => {
+          store.setDraft(boardId, event.target.value);
+          typing.report(Boolean(event.target.value.trim()));
+        },
         keydown: (event) => {
           if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
             event.preventDefault();
@@ -100,6 +115,7 @@ export function mountParticipant(root, conn, boardId) {
         },
       },
     });
+    const counter = charCounter(textarea, 1000);
     const button = h("button", { type: "submit", class: "btn btn-primary", text: t("notes.add") });
     const form = h(
       "form",
@@ -120,10 +136,14 @@ export function mountParticipant(root, conn, boardId) {
               if (textarea.value.trim() === text) {
                 textarea.value = "";
                 store.setDraft(boardId, "");
+                textarea.dispatchEvent(new Event("input")); // counter, stored draft, typing
               }
               toast(t("notes.added"), "quiet");
             } catch (error) {
-              toast(errorText(error), "error");
+              // writing ended meanwhile: the draft notice explains, no toast that only fails
+              if (canWrite(conn.state) || !["phase_forbids", "stale_phase"].includes(error.code)) {
+                toast(errorText(error), "error");
+              }
             } finally {
               ui.sending = false;
               button.disabled = false;
@@ -136,6 +156,7 @@ export function mountParticipant(root, conn, boardId) {
       parts && parts.hasBlank
         ? h("div", { class: "blank-sentence" }, h("span", { class: "blank-before", text: parts.before }), textarea, h("span", { class: "blank-after", text: parts.after }))
         : h("div", {}, promptText(state.prompt), textarea),
+      counter,
       h("p", { id: "note-hint", class: "hint", text: t("notes.hint") }),
       button,
     );
@@ -149,9 +170,8 @@ export function mountParticipant(root, conn, boardId) {
     return h(
       "section",
       { class: "notice notice-draft", dataset: { draft: "" }, attrs: { "aria-labelledby": "draft-h" } },
-      h("h2", { id: "draft-h", text: t("draft.title") }),
+      h("h2", { id: "draft-h", tabIndex: -1, text: t("draft.ended") }),
       h("blockquote", { class: "draft-text", text: draft }),
-      h("p", { class: "hint", text: t("draft.keep") }),
       h(
         "div",
         { class: "button-row" },
@@ -188,7 +208,7 @@ export function mountParticipant(root, conn, boardId) {
       h("h2", { id: "mine-h", text: t("notes.mine", { count: mine.length }) }),
       mine.length === 0 ? h("p", { class: "hint", text: t("notes.noneYet") }) : null,
       h("ul", { class: "note-list own-list" }, mine.map((note) => myNote(state, note))),
-      h("p", { class: "others-count", dataset: { othersCount: String(others) }, text: t("notes.others", { count: others }) }),
+      h("p", { class: "others-count", dataset: { othersCount: String(others) }, text: t("notes.others", { n: others, count: others }) }),
     );
   }
 
@@ -219,7 +239,7 @@ export function mountParticipant(root, conn, boardId) {
             },
           },
           h("label", { class: "visually-hidden", htmlFor: editId, text: t("notes.edit") }),
-          h("textarea", {
+          withCounter(h("textarea", {
             id: editId,
             fkey: editId,
             rows: 2,
@@ -234,7 +254,7 @@ export function mountParticipant(root, conn, boardId) {
                 }
               },
             },
-          }),
+          }), 1000),
           h(
             "div",
             { class: "button-row" },
@@ -353,6 +373,12 @@ export function mountParticipant(root, conn, boardId) {
     try {
       await conn.send("ranking.submit", { criterion, order });
       toast(t("rank.sent", { criterion }));
+      // the submit button is now disabled: focus goes to the list's heading, not the body
+      const focusHeading = () => {
+        const list = [...contentEl.querySelectorAll("[data-criterion]")].find((el) => el.dataset.criterion === criterion);
+        list?.querySelector("h3")?.focus();
+      };
+      requestAnimationFrame(() => requestAnimationFrame(focusHeading));
     } catch (error) {
       toast(errorText(error), "error");
     } finally {
@@ -391,6 +417,42 @@ export function mountParticipant(root, conn, boardId) {
   }
 
   return page;
+}
+
+/**
+ * Tells the server whether this person has a draft in progress, at most once a second
+ * (the last state wins); the facilitator sees only how many do.
+ */
+function typingReporter(conn) {
+  let sent = false;
+  let wanted = false;
+  let lastAt = 0;
+  let timer = null;
+  const flush = () => {
+    timer = null;
+    if (wanted === sent) return;
+    if (conn.notify({ type: "typing", typing: wanted })) {
+      sent = wanted;
+      lastAt = Date.now();
+    }
+  };
+  return {
+    report(value) {
+      wanted = value;
+      if (timer) return;
+      const wait = lastAt + 1000 - Date.now();
+      if (wait <= 0) flush();
+      else timer = setTimeout(flush, wait);
+    },
+    /** After a welcome or a phase change: `value` is wanted; `sent` if the server knows it. */
+    reset(value, { sent: known = false } = {}) {
+      clearTimeout(timer);
+      timer = null;
+      wanted = value;
+      sent = known ? value : false;
+      if (wanted !== sent) flush();
+    },
+  };
 }
 
 export async function copyText(text) {

@@ -32,7 +32,7 @@ export function mountProjector(root, conn, boardId) {
     switch (phase.type) {
       case "generate":
         parts.push(
-          h("p", { class: "big-count", dataset: { bigCount: "" } }, h("span", { class: "big-number", text: String(state.counts.notes) }), h("span", { text: ` ${t("projector.writing")}` })),
+          h("p", { class: "big-count", dataset: { bigCount: "" } }, h("span", { class: "big-number", text: String(state.counts.notes) }), h("span", { text: ` ${t("projector.writing", { n: state.counts.notes })}` })),
         );
         break;
       case "affinity":

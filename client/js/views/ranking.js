@@ -76,7 +76,7 @@ function criterionList(state, options, criterion, ci) {
     h(
       "div",
       { class: "rank-head" },
-      h("h3", { id: headingId, text: t("rank.title", { criterion }) }),
+      h("h3", { id: headingId, tabIndex: -1, fkey: `rank-h-${ci}`, text: t("rank.title", { criterion }) }),
       h(
         "span",
         { class: ["badge", `badge-${status}`], attrs: { role: "status" } },

@@ -239,7 +239,7 @@ function agreement(state) {
   return h(
     "section",
     { class: "results-block results-meta" },
-    h("p", { text: t("results.rankers", { count: state.results.rankers }) }),
+    h("p", { text: t("results.rankers", { n: state.results.rankers, count: state.results.rankers }) }),
     values.map(([criterion, w]) => h("p", { text: t("results.agreement", { criterion, w: Number(w).toFixed(2) }) })),
   );
 }

@@ -6,6 +6,7 @@ import { lang, onLangChange, t } from "../i18n.js";
 import * as store from "../storage.js";
 import { takeoverLink } from "./access.js";
 import { errorText, langButton } from "./common.js";
+import { charCounter } from "./limits.js";
 
 function normalizeCode(raw) {
   return String(raw || "").toUpperCase().replace(/[\s-]/g, "");
@@ -89,7 +90,7 @@ function joinForm({ code = "", onJoined }) {
       },
     },
     field("join-code", t("start.code"), codeInput),
-    field("join-name", t("start.name"), nameInput),
+    field("join-name", t("start.name"), [nameInput, charCounter(nameInput, 60)]),
     error,
     button,
   );
@@ -217,12 +218,12 @@ function createForm() {
         },
       },
     },
-    field("c-title", t("start.titleField"), title),
-    field("c-prompt", t("start.prompt"), prompt, t("start.promptHelp")),
+    field("c-title", t("start.titleField"), [title, charCounter(title, 200)]),
+    field("c-prompt", t("start.prompt"), [prompt, charCounter(prompt, 1000)], t("start.promptHelp")),
     field("c-criteria", t("start.criteria"), criteria, t("start.criteriaHelp")),
     field("c-topn", t("start.topN"), topN),
     h("div", { class: "field field-check" }, anonymous, h("label", { htmlFor: "c-anon", text: t("start.anonymous") })),
-    field("c-name", t("start.facilitatorName"), name),
+    field("c-name", t("start.facilitatorName"), [name, charCounter(name, 60)]),
     field("c-lang", t("start.language"), language, t("start.languageHelp")),
     field("c-tz", t("start.timezone"), [zone.input, zone.list], t("start.timezoneHelp")),
     error,
