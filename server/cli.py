@@ -23,9 +23,7 @@ from .links import (
 _DEFAULTS = Settings()
 
 
-def _check_public_url(
-    ctx: click.Context, param: click.Parameter, value: str | None
-) -> str | None:
+def _check_public_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if not value:
         return None
     try:

@@ -54,9 +54,7 @@ async def test_console_and_projector_show_the_public_join_link(
         await expect(console.locator("[data-link-warning]")).to_have_count(0)
         assert await qr_link(ctx, console) == link
         projector = watch.attach(await ctx.new_page(), "projector")
-        await projector.goto(
-            f"/project/{created['board_id']}#token={created['projector_token']}"
-        )
+        await projector.goto(f"/project/{created['board_id']}#token={created['projector_token']}")
         await expect(projector.locator(".join-url")).to_have_text("192.0.2.99:8123/join")
         assert await qr_link(ctx, projector) == link
         assert watch.errors == [], watch.errors

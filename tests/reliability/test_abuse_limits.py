@@ -205,11 +205,15 @@ async def test_code_lookups_are_guesses_too_and_the_window_slides(tmp_path) -> N
             for i in range(3):
                 miss = await http.get(f"/api/codes/{wrong_code(i)}", headers=headers)
                 assert miss.status_code == 404
-            assert (await http.get(f"/api/codes/{wrong_code(9)}", headers=headers)).status_code == 429
+            assert (
+                await http.get(f"/api/codes/{wrong_code(9)}", headers=headers)
+            ).status_code == 429
             right = await join_from(server.base_url, board.join_code, "guesser", guesser)
             assert right.status_code == 429
             await asyncio.sleep(2.2)  # the failures leave the sliding window
-            assert (await http.get(f"/api/codes/{board.join_code}", headers=headers)).status_code == 200
+            assert (
+                await http.get(f"/api/codes/{board.join_code}", headers=headers)
+            ).status_code == 200
         # Successful joins have their own cap per address and minute (here 40).
         crowd = fresh_address()
         for i in range(40):
