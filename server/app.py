@@ -47,7 +47,9 @@ def build_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.hub = Hub(storage, builtin_games(), settings)
-    app.state.join_throttle = http_api.JoinThrottle(settings.joins_per_minute)
+    app.state.join_throttle = http_api.JoinThrottle(
+        settings.failed_joins, settings.failed_joins_window, settings.joins_per_minute
+    )
     app.state.access = access.Access(settings)
     return app
 

@@ -11,8 +11,37 @@ import click
 from gamestorm.games import Limits
 
 from .config import DEFAULT_DB, Settings
+from .links import (
+    WILDCARD_HOSTS,
+    PublicLink,
+    PublicUrlError,
+    is_loopback_host,
+    public_link,
+    validate_public_url,
+)
 
 _DEFAULTS = Settings()
+
+
+def _check_public_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return validate_public_url(value)
+    except PublicUrlError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+def startup_line(link: PublicLink, host: str, port: int, db: str) -> str:
+    """The first line ``serve`` prints: the link to share first, since that is what matters."""
+    tail = f"(database: {db}; Ctrl+C stops)"
+    if link.scope == "network":
+        here = host in WILDCARD_HOSTS or is_loopback_host(host)
+        also = f"on this machine also http://localhost:{port}/; " if here else ""
+        return f"Gamestorm is running: phones join at {link.url}/  ({also}{tail[1:]}"
+    if link.scope == "local":
+        return f"Gamestorm is running: open {link.url}/ on this machine only  {tail}"
+    return f"Gamestorm is running on port {port}: open http://localhost:{port}/  {tail}"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,8 +50,29 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    envvar="GAMESTORM_HOST",
+    help="Address to listen on; 0.0.0.0 lets phones on the room's network join.",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(1, 65535),
+    envvar="GAMESTORM_PORT",
+    help="Port to listen on.",
+)
+@click.option(
+    "--public-url",
+    default=None,
+    envvar="GAMESTORM_PUBLIC_URL",
+    callback=_check_public_url,
+    help="Base URL phones use to reach this server, e.g. http://192.168.1.20:8000 "
+    "(default: this machine's LAN address when listening on 0.0.0.0).",
+)
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLAlchemy database URL.")
 @click.option(
     "--log-level",
@@ -36,7 +86,25 @@ def main() -> None:
     show_default=True,
     type=click.IntRange(min=1),
     envvar="GAMESTORM_JOINS_PER_MINUTE",
-    help="Joins allowed per client address per minute (raise it for load benchmarks).",
+    help="Successful joins allowed per client address per minute (a room may share one "
+    "address behind venue Wi-Fi).",
+)
+@click.option(
+    "--failed-joins",
+    default=_DEFAULTS.failed_joins,
+    show_default=True,
+    type=click.IntRange(min=1),
+    envvar="GAMESTORM_FAILED_JOINS",
+    help="Wrong join codes one client address may try per --failed-joins-window; "
+    "then it must wait (join codes cannot be guessed).",
+)
+@click.option(
+    "--failed-joins-window",
+    default=_DEFAULTS.failed_joins_window,
+    show_default=True,
+    type=click.FloatRange(min=1),
+    envvar="GAMESTORM_FAILED_JOINS_WINDOW",
+    help="Seconds over which wrong join codes are counted.",
 )
 @click.option(
     "--commands-per-second",
@@ -81,9 +149,12 @@ def main() -> None:
 def serve(
     host: str,
     port: int,
+    public_url: str | None,
     db: str,
     log_level: str,
     joins_per_minute: int,
+    failed_joins: int,
+    failed_joins_window: float,
     commands_per_second: float,
     outbox_limit: int,
     notes_per_participant: int,
@@ -96,9 +167,14 @@ def serve(
     from .app import build_app
     from .serving import DrainingServer
 
+    link = public_link(host, port, public_url)
     settings = Settings(
         db_url=db,
         joins_per_minute=joins_per_minute,
+        failed_joins=failed_joins,
+        failed_joins_window=failed_joins_window,
+        public_url=link.url,
+        public_url_scope=link.scope,
         commands_per_second=commands_per_second,
         command_burst=max(_DEFAULTS.command_burst, int(commands_per_second * 3)),
         outbox_limit=outbox_limit,
@@ -123,8 +199,9 @@ def serve(
         timeout_graceful_shutdown=10,
         server_header=False,
     )
-    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0", "::") else host
-    click.echo(f"Gamestorm is running: open http://{shown}:{port}/  (database: {db}; Ctrl+C stops)")
+    click.echo(startup_line(link, host, port, db))
+    if link.warning:
+        click.echo(f"Warning: {link.warning}")
     DrainingServer(config, app.state.hub).run()
 
 

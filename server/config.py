@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from gamestorm.games import Limits
 
+from .links import LinkScope
+
 DEFAULT_DB = "sqlite+aiosqlite:///gamestorm.db"
 
 
@@ -21,8 +23,19 @@ class Settings:
     command_burst: int = 60
     #: Frames queued for one client before it counts as stalled and is cut off (4000).
     outbox_limit: int = 5000
-    #: Join attempts per client address per minute (a join code cannot be brute-forced).
-    joins_per_minute: int = 30
+    #: Successful joins per client address per minute: generous, since a whole room may
+    #: share one address (venue Wi-Fi behind NAT), but not unbounded participants.
+    joins_per_minute: int = 600
+    #: Wrong join codes (well-formed, unknown) per client address in ``failed_joins_window``
+    #: seconds; then every join and code lookup from that address waits (codes cannot be
+    #: guessed). High enough for a room of people who mistype the code now and then.
+    failed_joins: int = 50
+    failed_joins_window: float = 600.0
+    #: Base URL phones use (``http://192.168.1.20:8000``), for the QR code, the create
+    #: answer and the welcome; ``None``: unknown, pages use the address they were opened at.
+    public_url: str | None = None
+    #: "network": phones can reach ``public_url``; "local": only this machine can.
+    public_url_scope: LinkScope | None = None
     #: Seconds a new connection has to send its ``hello``.
     hello_timeout: float = 10.0
     #: Events kept in memory per board for ``since`` replay; older gaps get a snapshot.

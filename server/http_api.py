@@ -6,9 +6,12 @@ never reaches a 500.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
 import time
 from collections import deque
+from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.requests import Request
@@ -20,6 +23,7 @@ from gamestorm import games
 from . import exports
 from .config import Settings
 from .hub import Hub
+from .storage import BoardRow
 from .tokens import hash_token, is_join_code, normalize_join_code
 from .wire import decode_object
 
@@ -61,6 +65,18 @@ async def _json_body(request: Request) -> dict[str, Any]:
     return decode_object(body)
 
 
+def public_base(request: Request) -> str:
+    """Where phones reach this server: ``--public-url`` or the LAN address found at start-up.
+
+    When the server listens on loopback only ("local"), or nothing is known (an app built
+    without the command line), the address the request came in on is the best guess.
+    """
+    settings: Settings = request.app.state.settings
+    if settings.public_url and settings.public_url_scope == "network":
+        return settings.public_url
+    return str(request.base_url).rstrip("/")
+
+
 async def create_board(request: Request) -> Response:
     try:
         options = await _json_body(request)
@@ -68,50 +84,120 @@ async def create_board(request: Request) -> Response:
     except games.Rejection as rejection:
         return error_response(rejection.code, rejection.message)
     board_id, code = created["board_id"], created["join_code"]
+    settings: Settings = request.app.state.settings
+    base = public_base(request)
     created["urls"] = {
         "facilitate": f"/facilitate/{board_id}#token={created['facilitator_token']}",
         "join": f"/join/{code}",
         "project": f"/project/{board_id}#token={created['projector_token']}",
         "results": f"/results/{board_id}",
+        # Absolute, for sharing: on the network address phones reach (see ``link_scope``).
+        "public": {"join": f"{base}/join/{code}", "qr": f"{base}/join/{code}/qr.svg"},
     }
+    created["join_url"] = f"{base}/join/{code}"
+    created["link_scope"] = settings.public_url_scope
     return JSONResponse(created, status_code=201)
 
 
 class JoinThrottle:
-    """Join attempts per client address in a sliding minute: codes cannot be guessed."""
+    """Throttles guessing join codes per client address, not people joining a board.
 
-    def __init__(self, per_minute: int) -> None:
-        self.per_minute = per_minute
-        self.seen: dict[str, deque[float]] = {}
+    A whole room may join from one address (venue Wi-Fi behind NAT), so only *failed*
+    attempts (a well-formed code no board has, on ``POST /api/join`` or
+    ``GET /api/codes/{code}``) count against the guess limit, in a sliding window. Once an
+    address is over it, every attempt from it waits, right code or not: answering a right
+    code then would tell a guesser which code is right. Successful joins have their own,
+    generous cap per minute, so one address cannot add participants without bound.
+    """
 
-    def allow(self, address: str) -> bool:
-        now = time.monotonic()
-        stamps = self.seen.setdefault(address, deque())
-        while stamps and stamps[0] < now - 60:
+    def __init__(self, failures: int, window: float, joins_per_minute: int) -> None:
+        self.failures_allowed = failures
+        self.window = window
+        self.joins_per_minute = joins_per_minute
+        self.failed: dict[str, deque[float]] = {}
+        self.joined: dict[str, deque[float]] = {}
+        #: One code check at a time per address, so parallel guesses cannot all slip in
+        #: before the first failure is counted (held for one indexed lookup only).
+        self._locks: dict[str, tuple[asyncio.Lock, list[int]]] = {}
+
+    @staticmethod
+    def _recent(book: dict[str, deque[float]], address: str, since: float) -> deque[float]:
+        stamps = book.setdefault(address, deque())
+        while stamps and stamps[0] < since:
             stamps.popleft()
-        if len(stamps) >= self.per_minute:
-            return False
-        stamps.append(now)
-        if len(self.seen) > 100_000:  # forget idle addresses; memory stays bounded
-            for key in [k for k, v in self.seen.items() if not v or v[-1] < now - 60]:
-                del self.seen[key]
-        return True
+        return stamps
+
+    def refusal(self, address: str, joining: bool) -> tuple[str, int] | None:
+        """Why ``address`` must wait now and for how many seconds, or ``None``."""
+        now = time.monotonic()
+        failed = self._recent(self.failed, address, now - self.window)
+        if len(failed) >= self.failures_allowed:
+            wait = max(1, int(failed[0] + self.window - now) + 1)
+            message = (
+                f"too many wrong join codes from this network ({len(failed)} in "
+                f"{max(1, round(self.window / 60))} minutes); check the code and try again in "
+                f"{(wait + 59) // 60} minute(s)"
+            )
+            return message, wait
+        joined = self._recent(self.joined, address, now - 60)
+        if joining and len(joined) >= self.joins_per_minute:
+            wait = max(1, int(joined[0] + 60 - now) + 1)
+            return f"more than {self.joins_per_minute} joins a minute from this network", wait
+        return None
+
+    def record(self, address: str, found: bool, joining: bool) -> None:
+        now = time.monotonic()
+        if not found:
+            self.failed.setdefault(address, deque()).append(now)
+        elif joining:
+            self.joined.setdefault(address, deque()).append(now)
+        if len(self.failed) + len(self.joined) > 100_000:  # memory stays bounded
+            for book, age in ((self.failed, self.window), (self.joined, 60.0)):
+                for key in [k for k, v in book.items() if not v or v[-1] < now - age]:
+                    del book[key]
+
+    @contextlib.asynccontextmanager
+    async def checking(self, address: str) -> AsyncIterator[None]:
+        lock, users = self._locks.setdefault(address, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            users[0] -= 1
+            if not users[0]:
+                del self._locks[address]
+
+
+async def _check_code(request: Request, code: str, joining: bool) -> Response | BoardRow:
+    """The board of ``code``, or the error to answer; counts misses against the address."""
+    throttle: JoinThrottle = request.app.state.join_throttle
+    address = request.client.host if request.client else "?"
+    if not is_join_code(code):  # a malformed code tells a guesser nothing: not counted
+        return error_response("not_found", "no board has this join code")
+    async with throttle.checking(address):
+        refusal = throttle.refusal(address, joining)
+        if refusal is not None:
+            response = error_response("rate_limited", refusal[0])
+            response.headers["retry-after"] = str(refusal[1])
+            return response
+        board = await _hub(request).storage.board_by_code(code)
+        throttle.record(address, found=board is not None, joining=joining)
+    if board is None:
+        return error_response("not_found", "no board has this join code")
+    return board
 
 
 async def join_board(request: Request) -> Response:
-    throttle: JoinThrottle = request.app.state.join_throttle
-    address = request.client.host if request.client else "?"
-    if not throttle.allow(address):
-        return error_response("rate_limited", "too many join attempts; wait a minute")
     try:
         body = await _json_body(request)
         raw_code = body.get("join_code")
         if not isinstance(raw_code, str):
             raise games.Rejection("bad_request", "'join_code' must be a string")
-        code = normalize_join_code(raw_code)
-        if not is_join_code(code):
-            raise games.Rejection("not_found", "no board has this join code")
-        joined = await _hub(request).join(code, body.get("name"))
+        checked = await _check_code(request, normalize_join_code(raw_code), joining=True)
+        if isinstance(checked, Response):
+            return checked
+        joined = await _hub(request).join(checked.join_code, body.get("name"))
     except games.Rejection as rejection:
         return error_response(rejection.code, rejection.message)
     return JSONResponse(joined, status_code=201)
@@ -120,8 +206,10 @@ async def join_board(request: Request) -> Response:
 async def code_info(request: Request) -> Response:
     """What a join form shows before one joins: the board's title and whether it is open."""
     code = normalize_join_code(request.path_params["code"])
-    board = await _hub(request).storage.board_by_code(code) if is_join_code(code) else None
-    room = await _hub(request).room(board.id) if board is not None else None
+    checked = await _check_code(request, code, joining=False)
+    if isinstance(checked, Response):
+        return checked
+    room = await _hub(request).room(checked.id)
     if room is None:
         return error_response("not_found", "no board has this join code")
     return JSONResponse(

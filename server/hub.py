@@ -59,6 +59,8 @@ class Hub:
                 storage=self.storage,
                 grants=grants,
                 join_code=board.join_code if board else "",
+                public_url=self.settings.public_url,
+                link_scope=self.settings.public_url_scope,
                 limits=self.settings.limits,
                 replay_window=self.settings.replay_window,
                 presence_interval=self.settings.presence_interval,

@@ -21,6 +21,8 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from .http_api import public_base
+
 CLIENT_DIR = Path(__file__).resolve().parent.parent / "client"
 
 #: Join codes as the server makes them (server/tokens.py), read off a screen and typed in
@@ -81,8 +83,7 @@ async def join_qr(request: Request) -> Response:
     code = request.path_params["join_code"]
     if not JOIN_CODE.fullmatch(code):
         raise HTTPException(404, "not a join code")
-    base = str(request.base_url).rstrip("/")
-    url = f"{base}/join/{code.upper()}"
+    url = f"{public_base(request)}/join/{code.upper()}"
     qr = segno.make(url, error="m", micro=False)
     buffer = io.BytesIO()
     # omitsize: a viewBox instead of a fixed size, so the page's CSS decides how big
@@ -101,7 +102,8 @@ async def join_qr(request: Request) -> Response:
         buffer.getvalue(),
         media_type="image/svg+xml",
         headers={
-            "Cache-Control": "public, max-age=86400",
+            # no long cache: the link inside changes when the server restarts with another address
+            "Cache-Control": "no-cache",
             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
             "X-Content-Type-Options": "nosniff",
         },

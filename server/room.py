@@ -75,6 +75,9 @@ class Room:
     grants: dict[str, TokenGrant]
     #: Shown in every welcome, so a console or projector on another device can show it.
     join_code: str = ""
+    #: Where phones join (``--public-url`` or the LAN address) and whether they can.
+    public_url: str | None = None
+    link_scope: str | None = None
     replay_window: int = 20_000
     presence_interval: float = 0.25
     #: Called when the room can no longer trust its state (a failed commit).
@@ -300,6 +303,8 @@ class Room:
             "server_time": time.time(),
             "timer": self.timer.to_dict() if self.timer else None,
             "join_code": self.join_code,
+            "public_url": self.public_url,
+            "link_scope": self.link_scope,
         }
         if since is not None and self.first_seq - 1 <= since <= state.seq:
             items = ",".join(

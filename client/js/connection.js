@@ -41,6 +41,8 @@ export class BoardConnection extends EventTarget {
     this.timer = null;
     this.clockOffset = 0; // server epoch seconds minus local epoch seconds
     this.joinCode = null;
+    this.publicUrl = null; // where phones join (--public-url or the LAN address), from welcome
+    this.linkScope = null; // "network" | "local" | null (unknown)
     this.status = "connecting";
     this.socket = null;
     this.pending = new Map(); // cid -> {frame, resolve, reject, sent, resent}
@@ -263,6 +265,8 @@ export class BoardConnection extends EventTarget {
     if (typeof frame.server_time === "number") this.clockOffset = frame.server_time - Date.now() / 1000;
     if ("timer" in frame) this.timer = frame.timer;
     if (frame.join_code) this.joinCode = frame.join_code;
+    if ("public_url" in frame) this.publicUrl = frame.public_url || null;
+    if ("link_scope" in frame) this.linkScope = frame.link_scope || null;
     if (frame.presence) this.presence = frame.presence;
     if (frame.state) {
       this.state = fromSnapshot(frame.state);

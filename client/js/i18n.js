@@ -331,6 +331,11 @@ const STRINGS = {
     "projector.writing.other": "notes written",
     "results.rankers.one": "{n} person ranked",
     "results.rankers.other": "{n} people ranked",
+    // -- links phones can reach, join throttle (ops)
+    "share.localTitle": "Phones cannot open this link",
+    "share.localHelp": "The server only listens on this computer, so the link and QR code work here only. Stop it and start it so the room's network can reach it:",
+    "share.localPublic": "Or pass the address phones use with --public-url (e.g. http://192.168.1.20:8000).",
+    "join.rateLimited": "Too many wrong codes were tried from this network. Check the code on the screen and try again in a few minutes.",
   },
   de: {
     "app.name": "Gamestorm",
@@ -661,6 +666,11 @@ const STRINGS = {
     "projector.writing.other": "Notizen geschrieben",
     "results.rankers.one": "{n} Person hat gerankt",
     "results.rankers.other": "{n} Personen haben gerankt",
+    // -- links phones can reach, join throttle (ops)
+    "share.localTitle": "Handys können diesen Link nicht öffnen",
+    "share.localHelp": "Der Server hört nur auf diesem Rechner, Link und QR-Code funktionieren also nur hier. Beende ihn und starte ihn so, dass das Netz im Raum ihn erreicht:",
+    "share.localPublic": "Oder gib mit --public-url die Adresse an, die Handys nutzen (z. B. http://192.168.1.20:8000).",
+    "join.rateLimited": "Von diesem Netz wurden zu viele falsche Codes versucht. Prüfe den Code auf der Leinwand und versuche es in ein paar Minuten noch einmal.",
   },
 };
 

@@ -20,7 +20,8 @@ from support.wsclient import BoardClient
 
 BURST, RATE = 60, 20.0
 NOTE_MAX, NOTES_PER_PARTICIPANT, PARTICIPANTS_MAX = 1000, 200, 2000
-JOINS_PER_MINUTE = 30
+#: Defaults of server/config.py: successful joins a minute, wrong codes per 10 minutes.
+JOINS_PER_MINUTE, FAILED_JOINS = 600, 50
 
 
 async def blast(client: BoardClient, count: int, kind: str = "timer.set") -> list[dict]:
@@ -120,21 +121,106 @@ async def test_participants_per_board(live_server: LiveServer) -> None:
         assert extra.status_code == 403 and extra.json()["error"] == "forbidden", extra.text
 
 
-async def test_join_attempts_per_address(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """A join code cannot be guessed: 30 tries a minute per address, right code or not."""
-    env = {"GAMESTORM_JOINS_PER_MINUTE": str(JOINS_PER_MINUTE)}
+def wrong_code(i: int) -> str:
+    """A well-formed join code no board has (the board's codes are random; a clash is 1e-9)."""
+    return f"{i:06d}".translate(str.maketrans("0123456789", "ABCDEFGHJK"))
+
+
+async def test_a_room_behind_one_address_joins_but_guessing_stops(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Wrong codes count, people do not: 60 joins from 127.0.0.1, then a guesser is stopped."""
+    env = {
+        "GAMESTORM_FAILED_JOINS": str(FAILED_JOINS),
+        "GAMESTORM_JOINS_PER_MINUTE": str(JOINS_PER_MINUTE),
+    }
     server = LiveServer(tmp_path / "throttle.db", env=env).start()
     try:
         board = await Board.open(server)
-        guesser, honest = fresh_address(), fresh_address()
-        for i in range(JOINS_PER_MINUTE):
-            guess = f"{i:06d}".translate(str.maketrans("0123456789", "ABCDEFGHJK"))
-            response = await join_from(server.base_url, guess, "guesser", address=guesser)
-            assert response.status_code == 404, response.text
-        right = await join_from(server.base_url, board.join_code, "guesser", address=guesser)
-        assert right.status_code == 429 and right.json()["error"] == "rate_limited"
-        other = await join_from(server.base_url, board.join_code, "honest", address=honest)
+        # A room on venue Wi-Fi: everyone comes from one address (no X-Forwarded-For here).
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
+            answers = await asyncio.gather(
+                *(
+                    http.post("/api/join", json={"join_code": board.join_code, "name": f"p{i}"})
+                    for i in range(60)
+                )
+            )
+            assert [a.status_code for a in answers] == [201] * 60, answers[0].text
+            looked = await http.get(f"/api/codes/{board.join_code}")
+            assert looked.status_code == 200
+        # Someone in the room types the code wrong three times, then right.
+        typist = fresh_address()
+        for typo in (wrong_code(1), wrong_code(2), board.join_code[:5] + "Z"):
+            assert (await join_from(server.base_url, typo, "typist", typist)).status_code == 404
+        assert (await join_from(server.base_url, board.join_code, "t", typist)).status_code == 201
+        # Malformed codes (wrong length, look-alike letters) tell a guesser nothing: not counted.
+        sloppy = fresh_address()
+        for i in range(FAILED_JOINS + 5):
+            bad = await join_from(server.base_url, f"O0{i}", "sloppy", sloppy)
+            assert bad.status_code == 404, bad.text
+        assert (await join_from(server.base_url, board.join_code, "s", sloppy)).status_code == 201
+        # A guesser, sending in parallel: exactly the allowed number of guesses is checked.
+        guesser = fresh_address()
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
+            answers = await asyncio.gather(
+                *(
+                    http.post(
+                        "/api/join",
+                        json={"join_code": wrong_code(i), "name": "guesser"},
+                        headers={"x-forwarded-for": guesser},
+                    )
+                    for i in range(FAILED_JOINS * 2)
+                )
+            )
+        codes = sorted(a.status_code for a in answers)
+        assert codes == [404] * FAILED_JOINS + [429] * FAILED_JOINS, codes
+        limited = next(a for a in answers if a.status_code == 429)
+        assert limited.json()["error"] == "rate_limited"
+        assert "wrong join codes" in limited.json()["message"]
+        assert 1 <= int(limited.headers["retry-after"]) <= 600
+        # Now even the right code waits: answering it would tell the guesser it is right.
+        right = await join_from(server.base_url, board.join_code, "guesser", guesser)
+        assert right.status_code == 429 and right.json()["error"] == "rate_limited", right.text
+        async with httpx.AsyncClient(base_url=server.base_url) as http:
+            lookup = await http.get(
+                f"/api/codes/{board.join_code}", headers={"x-forwarded-for": guesser}
+            )
+        assert lookup.status_code == 429
+        other = await join_from(server.base_url, board.join_code, "honest")
         assert other.status_code == 201, other.text
+    finally:
+        server.stop()
+
+
+async def test_code_lookups_are_guesses_too_and_the_window_slides(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    env = {
+        "GAMESTORM_FAILED_JOINS": "3",
+        "GAMESTORM_FAILED_JOINS_WINDOW": "2",
+        "GAMESTORM_JOINS_PER_MINUTE": "40",
+    }
+    server = LiveServer(tmp_path / "window.db", env=env).start()
+    try:
+        board = await Board.open(server)
+        guesser = fresh_address()
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
+            headers = {"x-forwarded-for": guesser}
+            for i in range(3):
+                miss = await http.get(f"/api/codes/{wrong_code(i)}", headers=headers)
+                assert miss.status_code == 404
+            assert (
+                await http.get(f"/api/codes/{wrong_code(9)}", headers=headers)
+            ).status_code == 429
+            right = await join_from(server.base_url, board.join_code, "guesser", guesser)
+            assert right.status_code == 429
+            await asyncio.sleep(2.2)  # the failures leave the sliding window
+            assert (
+                await http.get(f"/api/codes/{board.join_code}", headers=headers)
+            ).status_code == 200
+        # Successful joins have their own cap per address and minute (here 40).
+        crowd = fresh_address()
+        for i in range(40):
+            joined = await join_from(server.base_url, board.join_code, f"c{i}", crowd)
+            assert joined.status_code == 201, joined.text
+        over = await join_from(server.base_url, board.join_code, "c40", crowd)
+        assert over.status_code == 429 and "40 joins a minute" in over.json()["message"]
     finally:
         server.stop()
 

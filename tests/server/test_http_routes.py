@@ -24,7 +24,8 @@ async def test_create_board_answers_the_contract(http: httpx.AsyncClient) -> Non
     assert len(body["join_code"]) == 6 and body["join_code"].isalnum()
     assert not set(body["join_code"]) & set("0O1IL")
     assert len(body["facilitator_token"]) >= 32  # 192 bits, URL-safe base64
-    assert set(body["urls"]) == {"facilitate", "join", "project", "results"}
+    assert set(body["urls"]) == {"facilitate", "join", "project", "results", "public"}
+    assert body["join_url"].endswith(f"/join/{body['join_code']}")
     assert body["facilitator_token"] in body["urls"]["facilitate"]
     info = await http.get(f"/api/codes/{body['join_code'].lower()}")
     assert info.json() == {"board_id": body["board_id"], "title": "Kundentag", "closed": False}

@@ -22,11 +22,22 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, db_path: Path, port: int | None = None, env: dict[str, str] | None = None):
+    def __init__(
+        self,
+        db_path: Path,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+        extra_args: list[str] | None = None,
+    ):
         self.db_path = db_path
         self.port = port or free_port()
         # Every test joins from 127.0.0.1; the join throttle is tested on its own.
-        self.env = {"GAMESTORM_JOINS_PER_MINUTE": "100000", **(env or {})}
+        self.env = {
+            "GAMESTORM_JOINS_PER_MINUTE": "100000",
+            "GAMESTORM_FAILED_JOINS": "100000",
+            **(env or {}),
+        }
+        self.extra_args = list(extra_args or [])
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = db_path.with_suffix(".log")
 
@@ -56,6 +67,7 @@ class LiveServer:
                     self.db_url,
                     "--log-level",
                     "warning",
+                    *self.extra_args,
                 ],
                 cwd=ROOT,
                 stdout=log,

@@ -17,6 +17,7 @@ import { copyText } from "./participant.js";
 import { consoleNaming, unnamedColumns } from "./naming.js";
 import { columnNotes } from "./ranking.js";
 import { resultsView } from "./results.js";
+import { joinLink, localOnlyWarning } from "./share.js";
 
 export function mountConsole(root, conn, boardId, token) {
   const ui = { moveChoice: {}, followups: {}, swap: null, promptDraft: null, timerMinutes: "5", advancing: false };
@@ -351,7 +352,7 @@ export function mountConsole(root, conn, boardId, token) {
 
   function aside() {
     const code = joinCode();
-    const link = code ? `${location.origin}/join/${code}` : null;
+    const link = code ? joinLink(conn, code) : null;
     const projectorToken = store.getToken(boardId, "projector");
     const projectorUrl = projectorToken
       ? `/project/${encodeURIComponent(boardId)}#token=${encodeURIComponent(projectorToken)}${code ? `&code=${encodeURIComponent(code)}` : ""}`
@@ -368,6 +369,7 @@ export function mountConsole(root, conn, boardId, token) {
               h("img", { class: "qr", src: `/join/${encodeURIComponent(code)}/qr.svg`, alt: t("share.qr"), width: 200, height: 200 }),
               h("p", { class: "join-link" }, h("a", { href: link, target: "_blank", rel: "noopener", text: link })),
               h("button", { type: "button", class: "btn btn-secondary btn-small", fkey: "copy-link", text: t("share.copy"), on: { click: () => copyText(link) } }),
+              localOnlyWarning(conn),
             ]
           : null,
         projectorUrl

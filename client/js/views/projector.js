@@ -11,6 +11,7 @@ import { BoardPage } from "./page.js";
 import { projectorNaming } from "./naming.js";
 import { columnNotes } from "./ranking.js";
 import { resultsView } from "./results.js";
+import { joinBase } from "./share.js";
 
 export function mountProjector(root, conn, boardId) {
   const page = new BoardPage(root, conn, { role: "projector" });
@@ -73,7 +74,7 @@ export function mountProjector(root, conn, boardId) {
             "section",
             { class: "share share-lg" },
             h("p", { class: "join-code-label", text: t("share.joinAt") }),
-            h("p", { class: "join-url", text: `${location.host}/join` }),
+            h("p", { class: "join-url", text: `${joinBase(conn).replace(/^https?:\/\//, "")}/join` }),
             h("p", { class: "join-code join-code-xl", dataset: { joinCode: code }, text: code }),
             h("img", { class: "qr qr-lg", src: `/join/${encodeURIComponent(code)}/qr.svg`, alt: t("share.qr"), width: 260, height: 260 }),
           )

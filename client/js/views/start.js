@@ -43,6 +43,7 @@ function showError(el, text) {
 function joinErrorText(error) {
   if (error.status === 404 || error.code === "not_found") return t("join.unknown");
   if (error.code === "phase_forbids") return t("join.closed");
+  if (error.code === "rate_limited") return t("join.rateLimited");
   return errorText(error);
 }
 
