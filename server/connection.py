@@ -34,6 +34,8 @@ CLOSE_RESTART = 1012
 #: The token of this socket was revoked (another facilitator device signed it out, or a
 #: share link was withdrawn); the client shows it is signed out and does not reconnect.
 CLOSE_SIGNED_OUT = 4001
+#: A share link's viewer came before the board closed: nothing to show yet, retry later.
+CLOSE_NOT_YET = 4003
 
 EVENT_HEAD = '{"type":"event",'
 #: A batched frame carries at most this many events (a reveal is one large event anyway).

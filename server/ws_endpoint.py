@@ -19,7 +19,7 @@ from gamestorm import games
 from gamestorm.games.commands import parse_command
 
 from .config import Settings
-from .connection import CLOSE_INTERNAL, CLOSE_POLICY, CLOSE_TOO_BIG, Connection
+from .connection import CLOSE_INTERNAL, CLOSE_NOT_YET, CLOSE_POLICY, CLOSE_TOO_BIG, Connection
 from .hub import Hub
 from .room import Job, Room
 from .storage import TokenGrant
@@ -98,6 +98,17 @@ async def _greet(
     grant = _grant(room, token) if room is not None else None
     if room is None or grant is None:
         await _refuse(websocket, "unauthorized", "unknown board or wrong token", CLOSE_POLICY)
+        return None
+    if grant.role == "viewer" and not room.state.closed:
+        # A share link shows results, and there are none before close: the live board
+        # (notes, names) is for the people in the workshop, not for everyone with the link.
+        await _refuse(
+            websocket,
+            "forbidden",
+            "results are shared once the board is closed",
+            CLOSE_NOT_YET,
+            reason="not_closed",
+        )
         return None
     conn.viewer_id, conn.role = grant.participant_id, grant.role
     conn.grant_hash = grant.hash
@@ -199,10 +210,12 @@ async def _receive_text(websocket: Any, settings: Settings) -> str:
     return str(text)
 
 
-async def _refuse(websocket: Any, code: str, message: str, close_code: int) -> None:
+async def _refuse(
+    websocket: Any, code: str, message: str, close_code: int, **details: str
+) -> None:
     try:
         await websocket.send_text(
-            encode({"type": "error", "cid": None, "code": code, "message": message})
+            encode({"type": "error", "cid": None, "code": code, "message": message, **details})
         )
     except (RuntimeError, OSError, WebSocketDisconnect):  # the peer is already gone
         return

@@ -14,6 +14,8 @@
 import { newId } from "./ids.js";
 import { apply, fromSnapshot } from "./state.js";
 
+/** How often a share link opened before close asks again whether the board closed. */
+const NOT_YET_RETRY_MS = 5000;
 const BACKOFF_MS = [250, 1000, 2000, 4000, 8000, 15000];
 const RESEND_QUIET = new Set(["not_found", "stale_phase"]);
 const QUIET_MS = 1500;
@@ -146,7 +148,9 @@ export class BoardConnection extends EventTarget {
       if (this.stopped || this.status === "unauthorized") return;
       this.setStatus("offline");
       const immediate = event.code === 4000 || event.code === 1012;
-      this.scheduleReconnect(immediate ? 100 : undefined);
+      // 4003: a share link before close; the results come at close, look again calmly
+      const later = event.code === 4003 ? NOT_YET_RETRY_MS : undefined;
+      this.scheduleReconnect(immediate ? 100 : later);
     });
   }
 
@@ -317,6 +321,10 @@ export class BoardConnection extends EventTarget {
       this.setStatus("unauthorized");
       this.stopped = true;
       this.emit("unauthorized", frame); // frame.reason "signed_out": revoked by a facilitator
+      return;
+    }
+    if (frame.reason === "not_closed") {
+      this.emit("notyet", frame); // a share link opened before the board closed
       return;
     }
     if (frame.cid && this.pending.has(frame.cid)) {

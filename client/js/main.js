@@ -14,7 +14,7 @@ import { noAccess } from "./views/common.js";
 import { mountConsole } from "./views/console.js";
 import { mountParticipant } from "./views/participant.js";
 import { mountProjector } from "./views/projector.js";
-import { mountResults } from "./views/results-page.js";
+import { mountResults, resultsNotYet } from "./views/results-page.js";
 import { mountJoin, mountStart } from "./views/start.js";
 
 const ROUTES = [
@@ -77,6 +77,9 @@ function mountBoard(root, view, boardId) {
     },
   );
   let mounted = null;
+  conn.addEventListener("notyet", () => {
+    if (!mounted) root.replaceChildren(resultsNotYet());
+  });
   conn.addEventListener("change", () => {
     if (mounted || !conn.state) return;
     if (view === "facilitator") mounted = mountConsole(root, conn, boardId, token);

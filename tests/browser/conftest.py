@@ -112,3 +112,12 @@ async def name_columns(console: Any, names: list[str]) -> None:
         await field.fill(name)
         await field.press("Enter")
         await expect(cards.nth(i).locator(".naming-title")).to_have_text(name)
+
+
+async def name_every_column(console: Any, prefix: str = "Topic") -> list[str]:
+    """In the ``name`` phase: name each column on the console "<prefix> 1", "<prefix> 2", ..."""
+    cards = console.locator("[data-naming-column]")
+    await playwright_api.expect(cards.first).to_be_visible()
+    names = [f"{prefix} {i + 1}" for i in range(await cards.count())]
+    await name_columns(console, names)
+    return names

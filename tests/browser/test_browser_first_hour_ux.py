@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 import pytest
-from conftest import Watch, laptop_context, phone_context
+from conftest import Watch, laptop_context, name_every_column, phone_context
 from playwright.async_api import expect
 
 from support.scenario import open_workshop
@@ -205,7 +205,9 @@ async def test_first_hour_in_the_pages(browser: Any, live_server: Any, watch: Wa
         await expect(ben.locator(".zone-parking li.note")).to_have_count(1)
         await expect(ben.locator(".zone-unsorted li.note")).to_have_count(0)
 
-        # ---- rank: people who ranked, not rankings; focus after Submit -----------
+        # ---- name, then rank: people who ranked, not rankings; focus after Submit --
+        await confirm_advance(console, "name")
+        await name_every_column(console)
         await confirm_advance(console, "rank")
         first = ana.locator(".rank-list").nth(0)
         await first.locator("[data-submit-criterion]").click()

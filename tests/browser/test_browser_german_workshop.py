@@ -20,7 +20,7 @@ import zoneinfo
 from typing import Any
 
 import pytest
-from conftest import LAPTOP, Watch, laptop_context
+from conftest import LAPTOP, Watch, laptop_context, name_every_column
 from exports.export_parsers import markdown_table, parse_html
 from playwright.async_api import expect
 
@@ -166,11 +166,13 @@ async def test_a_german_workshop_in_berlin(
             elif phase == "affinity":
                 await sort_notes(people["Ana"])
                 await expect(console.locator('[data-score="sorted"] dd')).to_have_text("4/4")
+            elif phase == "name":
+                await name_every_column(console, "Thema")
             elif phase == "rank":
                 for page in people.values():
                     await rank(page)
         assert changes and changes[-1][0] == "close", changes
-        assert {"generate", "affinity", "rank"} <= {c[0] for c in changes}
+        assert {"generate", "affinity", "name", "rank"} <= {c[0] for c in changes}
         await expect(console.locator(".card-selected")).to_have_count(1)
 
         # ---- the downloads: German, Berlin local times --------------------------
@@ -207,7 +209,7 @@ async def test_a_german_workshop_in_berlin(
         )
         assert {"Platz", "Kandidat", "Status", "Spalten-ID"} <= set(rows_csv[0])
         assert {r["Status"] for r in rows_csv} == {"ausgewählt", "geparkt"}
-        assert all(r["Kandidat"].startswith("Spalte ") for r in rows_csv)
+        assert all(r["Kandidat"].startswith("Thema ") for r in rows_csv)  # the names given
 
         assert not watch.dialogs, watch.dialogs
         assert not watch.errors, "\n".join(watch.errors)

@@ -186,6 +186,15 @@ async def test_command_matrix(
             await client.wait_for(lambda c: c.closed is not None)
             assert client.closed == 1008
             return
+        if caller == "viewer" and phase != "close":
+            # a share link sees nothing of a board that is still running
+            assert client.welcome is None
+            assert [(f.get("code"), f.get("reason")) for f in client.frames] == [
+                ("forbidden", "not_closed")
+            ]
+            await client.wait_for(lambda c: c.closed is not None)
+            assert client.closed == 4003
+            return
         assert client.welcome is not None, client.frames
         assert client.you["role"] == ("participant" if caller in ("author", "other") else caller)
         before = client.welcome["seq"]

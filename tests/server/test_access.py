@@ -228,6 +228,7 @@ async def close_board(w: Workshop) -> None:
     await ann.ok("column.create", column_id="c1")
     await ann.ok("note.move", note_id="n1", column_id="c1", index=0)
     await w.advance("affinity")
+    await w.pass_name()
     await ann.ok("ranking.submit", criterion="impact", order=["c1"])
     await w.advance("rank")
 
@@ -250,6 +251,16 @@ async def test_share_link_reads_results_after_close_only_and_can_be_withdrawn(
         def presence(c: BoardClient) -> list[dict[str, Any]]:
             return [f for f in c.frames if f.get("type") == "presence"]
 
+        # before close a share link sees nothing of the live board: refused, "not yet"
+        early_ws = await BoardClient.connect(live_server.ws_url, w.board_id, token)
+        assert early_ws.welcome is None
+        assert early_ws.frames[0]["code"] == "forbidden"
+        assert early_ws.frames[0]["reason"] == "not_closed"
+        await early_ws.wait_for(lambda c: c.closed is not None)
+        assert early_ws.closed == 4003
+        await early_ws.close()
+
+        await close_board(w)
         seen = len(presence(w.facilitator))
         viewer = await BoardClient.connect(live_server.ws_url, w.board_id, token)
         assert viewer.you["role"] == "viewer" and viewer.you["name"] == "Viewer"
@@ -257,15 +268,13 @@ async def test_share_link_reads_results_after_close_only_and_can_be_withdrawn(
         await w.facilitator.wait_for(lambda c: len(presence(c)) > seen)
         assert presence(w.facilitator)[-1]["online"] == 2  # the facilitator and Ann
         for command, args in (
-            ("phase.advance", {"from": "ignite"}),
+            ("phase.advance", {"from": "close"}),
             ("timer.set", {"seconds": 5}),
-            ("note.create", {"note_id": "v1", "text": "sneaky"}),
+            ("followup.set", {"column_id": "c1", "owner": "me"}),
         ):
             reply = await viewer.command(command, **args)
             assert (reply["type"], reply["code"]) == ("error", "forbidden"), reply
 
-        await close_board(w)
-        await viewer.wait_seq(w.facilitator.seq)
         assert viewer.state is not None and viewer.state.closed
         late = await http.get(export_url, headers=bearer(token))
         assert late.status_code == 200
@@ -334,7 +343,8 @@ async def test_expired_invites_fail_and_issued_tokens_survive_a_restart(
     assert laptop_b.you["role"] == "facilitator"
     await laptop_b.ok("phase.advance", **{"from": "ignite"})
     viewer = await BoardClient.connect(short_invites.ws_url, w.board_id, share)
-    assert viewer.you["role"] == "viewer"
+    # the share token is still known (before close it is told "not yet", not "unauthorized")
+    assert viewer.welcome is None and viewer.frames[0]["reason"] == "not_closed"
     # revoking survives a restart too: the signed-out laptop stays out
     async with httpx.AsyncClient(base_url=short_invites.base_url) as http:
         answer = await http.post(

@@ -8,6 +8,16 @@ import { exportButtons, phaseStepper } from "./common.js";
 import { BoardPage } from "./page.js";
 import { resultsView } from "./results.js";
 
+/** A share link opened before close: the server shows nothing until the results exist. */
+export function resultsNotYet() {
+  return h(
+    "main",
+    { id: "main", class: "results-page", tabIndex: -1 },
+    h("h1", { text: t("results.title") }),
+    h("p", { class: "panel", attrs: { role: "status" }, text: t("results.notYetShared") }),
+  );
+}
+
 export function mountResults(root, conn, boardId, token, role) {
   const page = new BoardPage(root, conn, { role });
   const mainEl = h("main", { id: "main", class: "results-page", tabIndex: -1 });
