@@ -232,7 +232,6 @@ const STRINGS = {
     "purpose.name": "Participants propose a name for each column; the facilitator decides.",
     "may.participant.name": "Propose a name for each column, or tap a proposal to support it. The facilitator decides.",
     "may.facilitator.name": "Pick a proposal or type a name for every column. Ranking starts once every column has a name.",
-    "error.unnamed_columns": "Some columns have no name yet.",
     "naming.title": "Column names",
     "naming.participantHelp": "What do the notes in each column have in common? Propose a short name (up to 60 characters).",
     "naming.propose": "Propose a name",
@@ -337,6 +336,27 @@ const STRINGS = {
     "share.localHelp": "The server only listens on this computer, so the link and QR code work here only. Stop it and start it so the room's network can reach it:",
     "share.localPublic": "Or pass the address phones use with --public-url (e.g. http://192.168.1.20:8000).",
     "join.rateLimited": "Too many wrong codes were tried from this network. Check the code on the screen and try again in a few minutes.",
+    // -- ranking and projector at scale
+    "rank.helpScale": "Best first. Pick a place by its number, use the arrows or drag; ⋯ opens the notes and “to the top / bottom”.",
+    "rank.placeOf": "Place of {name}",
+    "rank.details": "Notes and more moves for {name}",
+    "rank.toTop": "Move {name} to the top",
+    "rank.toBottom": "Move {name} to the bottom",
+    "rank.toTopShort": "To the top",
+    "rank.toBottomShort": "To the bottom",
+    "projector.more": "+{n} more",
+    "projector.unsorted": "Not sorted yet",
+    "projector.parking": "Parking lot",
+    "projector.noColumns": "No columns yet.",
+    "projector.noResults": "The results are being computed…",
+    "projector.sorted.one": "{sorted} of {n} note sorted",
+    "projector.sorted.other": "{sorted} of {n} notes sorted",
+    "projector.named.one": "{named} of {n} column named",
+    "projector.named.other": "{named} of {n} columns named",
+    "projector.rankers.one": "{rankers} of {n} person has ranked",
+    "projector.rankers.other": "{rankers} of {n} people have ranked",
+    "projector.selected": "selected",
+    "projector.parked": "parked",
   },
   de: {
     "app.name": "Gamestorm",
@@ -568,7 +588,6 @@ const STRINGS = {
     "purpose.name": "Alle schlagen Namen für die Spalten vor; die Moderation entscheidet.",
     "may.participant.name": "Schlage für jede Spalte einen Namen vor oder tippe auf einen Vorschlag, um ihn zu unterstützen. Die Moderation entscheidet.",
     "may.facilitator.name": "Wähle einen Vorschlag oder tippe für jede Spalte einen Namen. Das Ranking beginnt, wenn jede Spalte einen Namen hat.",
-    "error.unnamed_columns": "Einige Spalten haben noch keinen Namen.",
     "naming.title": "Spaltennamen",
     "naming.participantHelp": "Was haben die Notizen einer Spalte gemeinsam? Schlage einen kurzen Namen vor (bis zu 60 Zeichen).",
     "naming.propose": "Namen vorschlagen",
@@ -673,6 +692,27 @@ const STRINGS = {
     "share.localHelp": "Der Server hört nur auf diesem Rechner, Link und QR-Code funktionieren also nur hier. Beende ihn und starte ihn so, dass das Netz im Raum ihn erreicht:",
     "share.localPublic": "Oder gib mit --public-url die Adresse an, die Handys nutzen (z. B. http://192.168.1.20:8000).",
     "join.rateLimited": "Von diesem Netz wurden zu viele falsche Codes versucht. Prüfe den Code auf der Leinwand und versuche es in ein paar Minuten noch einmal.",
+    // -- ranking and projector at scale
+    "rank.helpScale": "Die beste zuerst. Wähle den Platz per Nummer, nutze die Pfeile oder ziehe; ⋯ zeigt die Notizen und „ganz nach oben / unten“.",
+    "rank.placeOf": "Platz von {name}",
+    "rank.details": "Notizen und weitere Züge für {name}",
+    "rank.toTop": "{name} ganz nach oben",
+    "rank.toBottom": "{name} ganz nach unten",
+    "rank.toTopShort": "Ganz nach oben",
+    "rank.toBottomShort": "Ganz nach unten",
+    "projector.more": "+{n} weitere",
+    "projector.unsorted": "Noch nicht sortiert",
+    "projector.parking": "Parkplatz",
+    "projector.noColumns": "Noch keine Spalten.",
+    "projector.noResults": "Die Ergebnisse werden berechnet…",
+    "projector.sorted.one": "{sorted} von {n} Notiz sortiert",
+    "projector.sorted.other": "{sorted} von {n} Notizen sortiert",
+    "projector.named.one": "{named} von {n} Spalte benannt",
+    "projector.named.other": "{named} von {n} Spalten benannt",
+    "projector.rankers.one": "{rankers} von {n} Person hat gerankt",
+    "projector.rankers.other": "{rankers} von {n} Personen haben gerankt",
+    "projector.selected": "ausgewählt",
+    "projector.parked": "geparkt",
   },
 };
 
@@ -688,6 +728,8 @@ function pickLanguage() {
     saved = null;
   }
   if (saved && saved in STRINGS) return saved;
+  // outside a browser (the Node tests) there is no navigator: English
+  if (typeof navigator === "undefined") return "en";
   const preferred = navigator.languages?.length ? navigator.languages : [navigator.language];
   for (const tag of preferred) {
     const base = String(tag || "").toLowerCase().split("-")[0];
@@ -708,8 +750,13 @@ export function setLang(code) {
   } catch {
     // private mode: the choice lasts for this page only
   }
-  document.documentElement.lang = code;
+  if (typeof document !== "undefined") document.documentElement.lang = code;
   for (const listener of listeners) listener(code);
+}
+
+/** The keys of a language's texts (the Node tests check both languages have the same). */
+export function keysOf(code) {
+  return Object.keys(STRINGS[code] || {});
 }
 
 export function toggleLang() {
@@ -758,4 +805,4 @@ export function formatDate(isoOrEpoch) {
   });
 }
 
-document.documentElement.lang = current;
+if (typeof document !== "undefined") document.documentElement.lang = current;

@@ -7,7 +7,7 @@ import { t } from "../i18n.js";
 import { newId } from "../ids.js";
 import * as store from "../storage.js";
 import { currentPhase } from "../state.js";
-import { boardView, describePlace, LAST, NEW_COLUMN } from "./board.js";
+import { boardView, describePlace, NEW_COLUMN } from "./board.js";
 import { errorText, filledSentence, phaseCard, phaseStepper, promptParts, promptText, scoreBoard, toast } from "./common.js";
 import { charCounter, withCounter } from "./limits.js";
 import { BoardPage } from "./page.js";
@@ -401,13 +401,18 @@ export function mountParticipant(root, conn, boardId) {
           ui,
           meId: conn.me.id,
           onReorder: (criterion, order, columnId) => {
-            setRankOrder(criterion, order);
+            ui.rankOrders[criterion] = order;
+            store.setRankDraft(boardId, ui.rankOrders);
+            // at once and forced: a focused place select would hold a scheduled render;
+            // the focus follows the moved row by its controls' fkeys
+            page.updateAll({ force: true });
             requestAnimationFrame(() => requestAnimationFrame(() => {
               const button = contentEl.querySelector(`[data-criterion="${CSS.escape(criterion)}"] [data-column="${CSS.escape(columnId)}"] button:not([disabled])`);
               if (button && !contentEl.contains(document.activeElement)) button.focus();
             }));
           },
           onSubmit: submitRanking,
+          onToggle: () => page.updateAll({ force: true }),
         });
       case "close":
         return resultsView(state, {});

@@ -1,66 +1,63 @@
-// The projector view: read-only, large type, for a shared screen. The join code and QR
-// code stay in view until the board closes; the board forms live.
+// The projector view: read-only, large type, for a shared screen of 1920x1080. Every
+// phase fits the screen without scrolling: a head (phase, purpose, prompt), a stage that
+// takes the rest of the height (counts, tiles or charts, never every note: tiles.js),
+// and a side column with the timer, the join code and QR code (until the board
+// closes) and the counts.
 
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import * as store from "../storage.js";
 import { currentPhase } from "../state.js";
-import { boardView, describePlace } from "./board.js";
 import { phaseStepper, phaseTitle, promptText, scoreBoard, timerDisplay } from "./common.js";
 import { BoardPage } from "./page.js";
-import { projectorNaming } from "./naming.js";
-import { columnNotes } from "./ranking.js";
-import { resultsView } from "./results.js";
+import { affinityTiles, namingTiles, rankingTiles, resultsChart } from "./tiles.js";
 import { joinBase } from "./share.js";
 
 export function mountProjector(root, conn, boardId) {
+  root.classList.add("projector-root");
   const page = new BoardPage(root, conn, { role: "projector" });
-  const mainEl = h("div", { class: "projector-main" });
+  const headEl = h("div", { class: "projector-head" });
+  const stageEl = h("div", { class: "projector-stage" });
+  const mainEl = h("div", { class: "projector-main" }, headEl, stageEl);
   const sideEl = h("aside", { class: "projector-side" });
   page.body.append(h("main", { id: "main", class: "projector", tabIndex: -1 }, mainEl, sideEl));
-  page.region(mainEl, () => main());
+  page.region(headEl, () => head());
+  page.region(stageEl, () => stage());
   page.region(sideEl, () => side());
 
-  function main() {
+  function head() {
     const state = conn.state;
     const phase = currentPhase(state);
-    const parts = [
+    stageEl.dataset.phase = phase.type;
+    return [
       phaseStepper(state, { compact: true }),
       h("h1", { class: "projector-phase", text: phaseTitle(phase) }),
       h("p", { class: "projector-purpose", text: t(`purpose.${phase.type}`) }),
       promptText(state.prompt, { large: true }),
     ];
-    switch (phase.type) {
+  }
+
+  function stage() {
+    const state = conn.state;
+    switch (currentPhase(state).type) {
       case "generate":
-        parts.push(
-          h("p", { class: "big-count", dataset: { bigCount: "" } }, h("span", { class: "big-number", text: String(state.counts.notes) }), h("span", { text: ` ${t("projector.writing", { n: state.counts.notes })}` })),
+        return h(
+          "p",
+          { class: "big-count", dataset: { bigCount: "" } },
+          h("span", { class: "big-number", text: String(state.counts.notes) }),
+          h("span", { text: ` ${t("projector.writing", { n: state.counts.notes })}` }),
         );
-        break;
       case "affinity":
-        parts.push(boardView(state, { interactive: false, large: true }));
-        break;
+        return affinityTiles(state);
       case "name":
-        parts.push(projectorNaming(state));
-        break;
+        return namingTiles(state);
       case "rank":
-        parts.push(
-          h("p", { class: "big-count" }, h("span", { class: "big-number", text: String(state.counts.rankers) }), h("span", { text: ` / ${state.counts.participants} ${t("score.rankers")}` })),
-          h(
-            "ol",
-            { class: "cards cards-lg" },
-            state.candidates.map((id) =>
-              h("li", { class: "card" }, h("h3", { text: describePlace(state, id) }), columnNotes(state, state.columns.find((c) => c.id === id))),
-            ),
-          ),
-        );
-        break;
+        return rankingTiles(state);
       case "close":
-        parts.push(resultsView(state, { large: true }));
-        break;
+        return resultsChart(state);
       default:
-        break;
+        return null;
     }
-    return parts;
   }
 
   function side() {

@@ -1,41 +1,25 @@
-// Forced ranking: one ordered list of the candidate columns per criterion. Reorder by
-// dragging or with the up/down buttons; each list is submitted on its own and shows
-// clearly whether it is submitted, changed since, or not yet sent.
+// Forced ranking: one ordered list of the candidate columns per criterion. Built for a
+// phone and up to 15 candidates: compact rows (place, badge, name, a one-line excerpt)
+// so the whole order fits one screen; any item goes to any place in one or two actions
+// (pick its place in the row's select; or open its details for "to the top" / "to the
+// bottom"), besides the up/down buttons and dragging. Each list is submitted on its own
+// and shows clearly whether it is submitted, changed since, or not yet sent.
 
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
+import { isStrictOrder, moveTo, sameOrder, seededOrder } from "../order.js";
 import { columnById } from "../state.js";
 import { colourClass, columnBadge, columnLabel } from "./common.js";
 
-/** A stable shuffle per person and criterion, so no column wins by being listed first. */
-function seededOrder(ids, seedText) {
-  let seed = 2166136261;
-  for (const ch of seedText) seed = Math.imul(seed ^ ch.charCodeAt(0), 16777619) >>> 0;
-  const rand = () => {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    return seed / 2 ** 32;
-  };
-  const out = [...ids];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
+export { moveTo } from "../order.js";
 
 /** The order shown for a criterion: the person's working copy, else what they sent, else shuffled. */
 export function workingOrder(state, ui, meId, criterion) {
   const candidates = state.candidates;
-  const valid = (order) =>
-    Array.isArray(order) && order.length === candidates.length && candidates.every((c) => order.includes(c));
-  if (valid(ui.rankOrders[criterion])) return ui.rankOrders[criterion];
+  if (isStrictOrder(ui.rankOrders[criterion], candidates)) return ui.rankOrders[criterion];
   const sent = state.rankings.mine[criterion];
-  if (valid(sent)) return [...sent];
+  if (isStrictOrder(sent, candidates)) return [...sent];
   return seededOrder(candidates, `${meId}:${criterion}`);
-}
-
-function sameOrder(a, b) {
-  return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 export function rankStatus(state, ui, meId, criterion) {
@@ -45,7 +29,8 @@ export function rankStatus(state, ui, meId, criterion) {
 }
 
 /**
- * options: ui {rankOrders, busy}, meId, onReorder(criterion, order), onSubmit(criterion, order)
+ * options: ui {rankOrders, busy, rankOpen}, meId, onReorder(criterion, order, columnId),
+ * onSubmit(criterion, order), onToggle() (re-render after a row's details open or close)
  */
 export function rankingView(state, options) {
   const { ui, meId } = options;
@@ -59,17 +44,30 @@ export function rankingView(state, options) {
   );
 }
 
+function firstExcerpt(state, column) {
+  if (!column) return "";
+  for (const id of column.notes) {
+    const text = state.noteIndex.get(id)?.text;
+    if (text) return text;
+  }
+  return "";
+}
+
 function criterionList(state, options, criterion, ci) {
   const { ui, meId, onReorder, onSubmit } = options;
+  ui.rankOpen ??= {};
   const order = workingOrder(state, ui, meId, criterion);
   const status = rankStatus(state, ui, meId, criterion);
   const headingId = `rank-h-${ci}`;
-  const move = (from, to) => {
-    const next = [...order];
-    const [item] = next.splice(from, 1);
-    next.splice(to, 0, item);
-    onReorder(criterion, next, item, to);
+  const place = (columnId, to) => {
+    const next = moveTo(order, columnId, to);
+    if (!sameOrder(next, order)) onReorder(criterion, next, columnId, next.indexOf(columnId));
   };
+  const toggle = (key) => {
+    ui.rankOpen[key] = !ui.rankOpen[key];
+    options.onToggle?.();
+  };
+  const n = order.length;
   return h(
     "section",
     { class: ["rank-list", `rank-${status}`], dataset: { criterion, rankStatus: status }, attrs: { "aria-labelledby": headingId } },
@@ -83,47 +81,105 @@ function criterionList(state, options, criterion, ci) {
         status === "submitted" ? `✓ ${t("rank.submitted")}` : status === "changed" ? t("rank.changed") : t("rank.notYet"),
       ),
     ),
-    h("p", { class: "hint", text: t("rank.help") }),
+    h("p", { class: "hint rank-hint", text: t("rank.helpScale") }),
     h(
       "ol",
-      { class: "rank-items", dataset: { drop: `rank:${ci}`, dropList: "" } },
+      { class: ["rank-items", n > 8 && "rank-items-dense"], dataset: { drop: `rank:${ci}`, dropList: "" } },
       order.map((columnId, i) => {
         const column = columnById(state, columnId);
         const number = column ? column.number : "?";
         const name = columnLabel(column);
+        const openKey = `${ci}:${columnId}`;
+        const open = Boolean(ui.rankOpen[openKey]);
+        const moreId = `rank-more-${ci}-${columnId}`;
+        const excerpt = firstExcerpt(state, column);
         return h(
           "li",
-          { class: ["rank-item", colourClass(number)], dataset: { dragId: columnId, column: columnId } },
-          h("span", { class: "drag-handle", dataset: { dragHandle: "" }, attrs: { "aria-hidden": "true" } }, "⠿"),
-          h("span", { class: "rank-place", attrs: { "aria-label": t("rank.place", { n: i + 1 }) } }, `${i + 1}.`),
+          { class: ["rank-item", colourClass(number), open && "is-open"], dataset: { dragId: columnId, column: columnId, place: i + 1 } },
           h(
             "div",
-            { class: "rank-body" },
-            h("p", { class: "rank-name" }, columnBadge(number), h("span", { text: name })),
-            columnNotes(state, column),
+            { class: "rank-row" },
+            h("span", { class: "drag-handle", dataset: { dragHandle: "" }, attrs: { "aria-hidden": "true" } }, "⠿"),
+            h(
+              "select",
+              {
+                class: "rank-place-select",
+                fkey: `place-${ci}-${columnId}`,
+                dataset: { placeSelect: "" },
+                attrs: { "aria-label": t("rank.placeOf", { name }) },
+                on: { change: (event) => place(columnId, Number(event.target.value)) },
+              },
+              order.map((_, p) => h("option", { value: String(p + 1), selected: p === i, text: String(p + 1) })),
+            ),
+            h(
+              "div",
+              { class: "rank-body" },
+              h("p", { class: "rank-name" }, columnBadge(number), h("span", { text: name })),
+              excerpt ? h("p", { class: "rank-excerpt", text: excerpt }) : null,
+            ),
+            h(
+              "div",
+              { class: "rank-buttons" },
+              h("button", {
+                type: "button",
+                class: "btn btn-icon",
+                text: "▲",
+                disabled: i === 0,
+                fkey: `up-${ci}-${columnId}`,
+                attrs: { "aria-label": t("rank.up", { name }) },
+                on: { click: () => place(columnId, i) },
+              }),
+              h("button", {
+                type: "button",
+                class: "btn btn-icon",
+                text: "▼",
+                disabled: i === n - 1,
+                fkey: `down-${ci}-${columnId}`,
+                attrs: { "aria-label": t("rank.down", { name }) },
+                on: { click: () => place(columnId, i + 2) },
+              }),
+              h("button", {
+                type: "button",
+                class: "btn btn-icon rank-more-toggle",
+                text: open ? "−" : "⋯",
+                fkey: `more-${ci}-${columnId}`,
+                dataset: { rankMore: "" },
+                attrs: { "aria-label": t("rank.details", { name }), "aria-expanded": open ? "true" : "false", "aria-controls": moreId },
+                on: { click: () => toggle(openKey) },
+              }),
+            ),
           ),
-          h(
-            "div",
-            { class: "rank-buttons" },
-            h("button", {
-              type: "button",
-              class: "btn btn-icon",
-              text: "▲",
-              disabled: i === 0,
-              fkey: `up-${ci}-${columnId}`,
-              attrs: { "aria-label": t("rank.up", { name }) },
-              on: { click: () => move(i, i - 1) },
-            }),
-            h("button", {
-              type: "button",
-              class: "btn btn-icon",
-              text: "▼",
-              disabled: i === order.length - 1,
-              fkey: `down-${ci}-${columnId}`,
-              attrs: { "aria-label": t("rank.down", { name }) },
-              on: { click: () => move(i, i + 1) },
-            }),
-          ),
+          open
+            ? h(
+                "div",
+                { class: "rank-more", id: moreId },
+                h(
+                  "div",
+                  { class: "rank-jump" },
+                  h("button", {
+                    type: "button",
+                    class: "btn btn-small",
+                    text: `⤒ ${t("rank.toTopShort")}`,
+                    disabled: i === 0,
+                    fkey: `top-${ci}-${columnId}`,
+                    dataset: { moveTop: "" },
+                    attrs: { "aria-label": t("rank.toTop", { name }) },
+                    on: { click: () => place(columnId, 1) },
+                  }),
+                  h("button", {
+                    type: "button",
+                    class: "btn btn-small",
+                    text: `⤓ ${t("rank.toBottomShort")}`,
+                    disabled: i === n - 1,
+                    fkey: `bottom-${ci}-${columnId}`,
+                    dataset: { moveBottom: "" },
+                    attrs: { "aria-label": t("rank.toBottom", { name }) },
+                    on: { click: () => place(columnId, n) },
+                  }),
+                ),
+                columnNotes(state, column),
+              )
+            : null,
         );
       }),
     ),
