@@ -337,7 +337,7 @@ const STRINGS = {
     "share.localPublic": "Or pass the address phones use with --public-url (e.g. http://192.168.1.20:8000).",
     "join.rateLimited": "Too many wrong codes were tried from this network. Check the code on the screen and try again in a few minutes.",
     // -- ranking and projector at scale
-    "rank.helpScale": "Best first. Pick a place by its number, use the arrows or drag; ⋯ opens the notes and “to the top / bottom”.",
+    "rank.helpScale": "Best first. Pick a place by its number, use ▲▼ or drag; ⋯ for notes, top and bottom.",
     "rank.placeOf": "Place of {name}",
     "rank.details": "Notes and more moves for {name}",
     "rank.toTop": "Move {name} to the top",
@@ -693,7 +693,7 @@ const STRINGS = {
     "share.localPublic": "Oder gib mit --public-url die Adresse an, die Handys nutzen (z. B. http://192.168.1.20:8000).",
     "join.rateLimited": "Von diesem Netz wurden zu viele falsche Codes versucht. Prüfe den Code auf der Leinwand und versuche es in ein paar Minuten noch einmal.",
     // -- ranking and projector at scale
-    "rank.helpScale": "Die beste zuerst. Wähle den Platz per Nummer, nutze die Pfeile oder ziehe; ⋯ zeigt die Notizen und „ganz nach oben / unten“.",
+    "rank.helpScale": "Die beste zuerst. Wähle den Platz per Nummer, nutze ▲▼ oder ziehe; ⋯ für Notizen, oben und unten.",
     "rank.placeOf": "Platz von {name}",
     "rank.details": "Notizen und weitere Züge für {name}",
     "rank.toTop": "{name} ganz nach oben",
