@@ -27,11 +27,15 @@ NAMES = [f"Theme {i + 1} with a longish name" for i in range(COLUMNS)]
 
 async def fifteen_named_columns(live_server: Any) -> Any:
     """A workshop in `rank` with fifteen named columns of one note each."""
-    w = await open_workshop(live_server, names=("Ann",), criteria=["Impact"], top_n=3, anonymous=False)
+    w = await open_workshop(
+        live_server, names=("Ann",), criteria=["Impact"], top_n=3, anonymous=False
+    )
     ann = w.participants[0]
     await w.advance("ignite")
     for i in range(COLUMNS):
-        text = f"Note {i + 1}: " + "we should talk to customers much earlier and more often " * (i % 3 + 1)
+        text = f"Note {i + 1}: " + "we should talk to customers much earlier and more often " * (
+            i % 3 + 1
+        )
         await ann.ok("note.create", note_id=f"n{i + 1}", text=text.strip())
     await w.advance("generate")
     for i in range(COLUMNS):
@@ -58,7 +62,9 @@ async def focused_column(page: Any) -> list[Any]:
     return result
 
 
-async def test_fifteen_candidates_on_a_phone(browser: Any, live_server: Any, watch: Watch, screenshots: Any) -> None:
+async def test_fifteen_candidates_on_a_phone(
+    browser: Any, live_server: Any, watch: Watch, screenshots: Any
+) -> None:
     w = await fifteen_named_columns(live_server)
     ctx = await phone_context(browser, live_server.base_url)
     try:
@@ -110,7 +116,9 @@ async def test_fifteen_candidates_on_a_phone(browser: Any, live_server: Any, wat
 
         # set a place by choosing its number: the fourth goes to place 12
         fourth = order[3]
-        await rank_list.locator(f'.rank-item[data-column="{fourth}"] select[data-place-select]').select_option("12")
+        await rank_list.locator(
+            f'.rank-item[data-column="{fourth}"] select[data-place-select]'
+        ).select_option("12")
         await expect(items.nth(11)).to_have_attribute("data-column", fourth)
         order.remove(fourth)
         order.insert(11, fourth)
@@ -153,7 +161,9 @@ async def test_fifteen_candidates_on_a_phone(browser: Any, live_server: Any, wat
         computed = [e for e in w.facilitator.events if e["kind"] == "results.computed"]
         assert len(computed) == 1
         orders = computed[0]["results"]["orders"]
-        assert [o["order"] for o in orders if o["participant_id"] == joined["participant_id"]] == [order]
+        assert [o["order"] for o in orders if o["participant_id"] == joined["participant_id"]] == [
+            order
+        ]
         places = {c["column_id"]: c["place"] for c in computed[0]["results"]["candidates"]}
         assert [places[c] for c in order] == list(range(1, COLUMNS + 1))
         assert watch.errors == []
