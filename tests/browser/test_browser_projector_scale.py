@@ -181,7 +181,8 @@ async def test_projector_fits_one_screen_with_1500_notes(
         # ---- rank: who has ranked, per criterion ------------------------------------------
         await w.pass_name()
         for p, person in enumerate(w.participants):
-            order = columns[p:] + columns[:p]
+            order = list(columns)  # much the same order for everyone: clear scores
+            order[p], order[p + 1] = order[p + 1], order[p]
             await burst(
                 person,
                 [
@@ -206,7 +207,8 @@ async def test_projector_fits_one_screen_with_1500_notes(
         await expect(bars.nth(0)).to_have_attribute("data-place", "1")
         await expect(projector.locator("[data-result-bars] > li.is-selected")).to_have_count(3)
         widths = await bars.evaluate_all(
-            "items => items.map(i => i.querySelector('.result-fill').getBoundingClientRect().width)"
+            "items => items.map(i => i.querySelector('.result-fill').getBoundingClientRect().width"
+            " / i.querySelector('.result-track').getBoundingClientRect().width)"
         )
         assert widths == sorted(widths, reverse=True), widths  # best first, longest bar
         await projector.screenshot(path=str(screenshots / "11-projector-close.png"))

@@ -28,10 +28,10 @@ function sized(el, vars) {
   return el;
 }
 
-function excerpts(state, ids) {
+function excerpts(state, ids, limit = TILE_NOTES) {
   const shown = [];
   for (const id of ids) {
-    if (shown.length >= TILE_NOTES) break;
+    if (shown.length >= limit) break;
     const text = state.noteIndex.get(id)?.text;
     if (text) shown.push(text);
   }
@@ -51,7 +51,7 @@ function grid(tiles, weights, extraClass) {
   return sized(h("ol", { class: ["tiles", extraClass], dataset: { tiles: "" } }, tiles), { "--cols": cols, "--rows": rows });
 }
 
-function columnTile(state, column, extra = null) {
+function columnTile(state, column, extra = null, limit = TILE_NOTES) {
   return h(
     "li",
     { class: ["tile", colourClass(column.number)], dataset: { tile: column.id, notes: column.notes.length } },
@@ -63,7 +63,7 @@ function columnTile(state, column, extra = null) {
       h("span", { class: "tile-count", text: t("board.notesCount", { n: column.notes.length }) }),
     ),
     extra,
-    excerpts(state, column.notes),
+    excerpts(state, column.notes, limit),
   );
 }
 
@@ -108,7 +108,8 @@ export function namingTiles(state) {
             proposals.map((p) => h("li", {}, h("span", { class: "naming-chip" }, h("span", { class: "naming-chip-name", text: p.name }), h("span", { class: "naming-chip-count", text: String(p.count) })))),
           )
         : h("p", { class: "tile-none", text: t("naming.noProposals") });
-    const tile = columnTile(state, column, chips);
+    // the chips take room: two excerpts here, so "+N more" stays in the tile
+    const tile = columnTile(state, column, chips, TILE_NOTES - 1);
     tile.dataset.namingColumn = column.id;
     return tile;
   });
