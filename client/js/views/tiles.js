@@ -108,8 +108,8 @@ export function namingTiles(state) {
             proposals.map((p) => h("li", {}, h("span", { class: "naming-chip" }, h("span", { class: "naming-chip-name", text: p.name }), h("span", { class: "naming-chip-count", text: String(p.count) })))),
           )
         : h("p", { class: "tile-none", text: t("naming.noProposals") });
-    // the chips take room: two excerpts here, so "+N more" stays in the tile
-    const tile = columnTile(state, column, chips, TILE_NOTES - 1);
+    // the proposals matter most here and take room: one excerpt, so "+N more" stays in view
+    const tile = columnTile(state, column, chips, 1);
     tile.dataset.namingColumn = column.id;
     return tile;
   });
