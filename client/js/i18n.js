@@ -357,6 +357,8 @@ const STRINGS = {
     "projector.rankers.other": "{rankers} of {n} people have ranked",
     "projector.selected": "selected",
     "projector.parked": "parked",
+    "projector.joined.one": "person has joined",
+    "projector.joined.other": "people have joined",
   },
   de: {
     "app.name": "Gamestorm",
@@ -713,6 +715,8 @@ const STRINGS = {
     "projector.rankers.other": "{rankers} von {n} Personen haben gerankt",
     "projector.selected": "ausgewählt",
     "projector.parked": "geparkt",
+    "projector.joined.one": "Person ist dabei",
+    "projector.joined.other": "Personen sind dabei",
   },
 };
 

@@ -108,6 +108,7 @@ async def test_projector_fits_one_screen_with_1500_notes(
         projector = watch.attach(await ctx.new_page(), "projector")
         await projector.goto(w.board["urls"]["project"])
         await expect(projector.locator(".conn")).to_have_attribute("data-conn", "online")
+        await expect(projector.locator("[data-big-joined] .big-number")).to_have_text("5")
         await on_screen(projector, "ignite")
         await projector.screenshot(path=str(screenshots / "11-projector-ignite.png"))
 

@@ -40,6 +40,13 @@ export function mountProjector(root, conn, boardId) {
   function stage() {
     const state = conn.state;
     switch (currentPhase(state).type) {
+      case "ignite":
+        return h(
+          "p",
+          { class: "big-count", dataset: { bigJoined: "" } },
+          h("span", { class: "big-number", text: String(state.counts.participants) }),
+          h("span", { text: ` ${t("projector.joined", { n: state.counts.participants })}` }),
+        );
       case "generate":
         return h(
           "p",
