@@ -23,12 +23,13 @@ expect.set_options(timeout=10_000)
 
 COLUMNS = 15
 NAMES = [f"Theme {i + 1} with a longish name" for i in range(COLUMNS)]
+CRITERIA = ["Impact", "Effort"]
 
 
 async def fifteen_named_columns(live_server: Any) -> Any:
     """A workshop in `rank` with fifteen named columns of one note each."""
     w = await open_workshop(
-        live_server, names=("Ann",), criteria=["Impact"], top_n=3, anonymous=False
+        live_server, names=("Ann",), criteria=CRITERIA, top_n=3, anonymous=False
     )
     ann = w.participants[0]
     await w.advance("ignite")
@@ -54,6 +55,16 @@ async def order_of(rank_list: Any) -> list[str]:
     return ids
 
 
+async def whole_in_view(rank_list: Any) -> dict[str, float]:
+    """Where a list is on the screen, and where the sticky top bar ends."""
+    box: dict[str, float] = await rank_list.evaluate(
+        "el => { const r = el.getBoundingClientRect();"
+        " const bar = document.querySelector('.topbar')?.getBoundingClientRect().bottom ?? 0;"
+        " return {top: r.top, bottom: r.bottom, bar, screen: window.innerHeight}; }"
+    )
+    return box
+
+
 async def focused_column(page: Any) -> list[Any]:
     result: list[Any] = await page.evaluate(
         "() => [document.activeElement?.tagName, "
@@ -71,8 +82,9 @@ async def test_fifteen_candidates_on_a_phone(
         joined = await api_join(live_server.base_url, w.board["join_code"], "Pia")
         page = watch.attach(await ctx.new_page(), "pia")
         await page.goto(f"/board/{w.board_id}#token={joined['token']}")
-        rank_list = page.locator(".rank-list")
-        await expect(rank_list).to_have_count(1)
+        lists = page.locator(".rank-list")
+        await expect(lists).to_have_count(len(CRITERIA))
+        rank_list = lists.nth(0)
         items = rank_list.locator(".rank-item")
         await expect(items).to_have_count(COLUMNS)
 
@@ -86,11 +98,14 @@ async def test_fifteen_candidates_on_a_phone(
         assert excerpt_box is not None and excerpt_box["height"] < 20, excerpt_box  # one line
 
         # the whole order fits one phone screen
-        fits = await rank_list.evaluate(
-            "el => { el.scrollIntoView({block: 'start'}); const r = el.getBoundingClientRect();"
-            " return [r.top, r.bottom, r.height, window.innerHeight]; }"
-        )
-        assert fits[2] <= fits[3] and fits[0] >= 0 and fits[1] <= fits[3], fits
+        # (a list is brought into view by its criterion's button; the sticky top bar
+        # covers nothing of it)
+        for i, criterion in enumerate(CRITERIA):
+            await page.locator(f'[data-rank-switch="{criterion}"]').click()
+            await expect(lists.nth(i).locator("h3")).to_be_focused()
+            fits = await whole_in_view(lists.nth(i))
+            assert fits["top"] >= fits["bar"] - 1 and fits["bottom"] <= fits["screen"], fits
+        await page.locator(f'[data-rank-switch="{CRITERIA[0]}"]').click()
         await no_horizontal_scroll(page)
         await page.screenshot(path=str(screenshots / "11-rank-fifteen-phone.png"))
 
@@ -161,9 +176,8 @@ async def test_fifteen_candidates_on_a_phone(
         computed = [e for e in w.facilitator.events if e["kind"] == "results.computed"]
         assert len(computed) == 1
         orders = computed[0]["results"]["orders"]
-        assert [o["order"] for o in orders if o["participant_id"] == joined["participant_id"]] == [
-            order
-        ]
+        mine = [o for o in orders if o["participant_id"] == joined["participant_id"]]
+        assert [(o["criterion"], o["order"]) for o in mine] == [("Impact", order)]
         places = {c["column_id"]: c["place"] for c in computed[0]["results"]["candidates"]}
         assert [places[c] for c in order] == list(range(1, COLUMNS + 1))
         assert watch.errors == []

@@ -40,7 +40,34 @@ export function rankingView(state, options) {
     "div",
     { class: "ranking" },
     allDone ? h("p", { class: "notice notice-ok", dataset: { allRanked: "" }, text: `✓ ${t("rank.allDone")}` }) : null,
+    state.board.criteria.length > 1 ? criterionSwitch(state, ui, meId) : null,
     state.board.criteria.map((criterion, ci) => criterionList(state, options, criterion, ci)),
+  );
+}
+
+/** Several criteria: a row of buttons that bring a criterion's list into view, with its status. */
+function criterionSwitch(state, ui, meId) {
+  return h(
+    "nav",
+    { class: "rank-switch", attrs: { "aria-label": t("rank.switch") } },
+    state.board.criteria.map((criterion, ci) => {
+      const status = rankStatus(state, ui, meId, criterion);
+      return h("button", {
+        type: "button",
+        class: ["btn", "btn-small", "btn-quiet", `rank-switch-${status}`],
+        fkey: `switch-${ci}`,
+        dataset: { rankSwitch: criterion },
+        text: status === "submitted" ? `✓ ${criterion}` : criterion,
+        attrs: { "aria-label": t("rank.jumpTo", { criterion }) },
+        on: {
+          click: () => {
+            const heading = document.getElementById(`rank-h-${ci}`);
+            heading?.closest(".rank-list")?.scrollIntoView({ block: "start" });
+            heading?.focus({ preventScroll: true });
+          },
+        },
+      });
+    }),
   );
 }
 
