@@ -600,7 +600,9 @@ def print_table(report: dict[str, Any]) -> None:
         print(f"{row['figure']:<40}{str(row['value']):>10}  {row['target']:<10}{mark:>7}")
     f = phone["frames"]
     print(
-        f"phone: {f['frames']} frames, p50 {f['p50_ms']} ms; {phone['long_tasks']} long tasks "
+        f"phone: board in the DOM at {phone['first_dom_ms']} ms, painted at "
+        f"{phone['first_render_ms']} ms; "
+        f"{f['frames']} frames, p50 {f['p50_ms']} ms; {phone['long_tasks']} long tasks "
         f"(longest {phone['longest_task_ms']} ms); scroll height {phone['scroll_height']} px; "
         f"moves sent {moves['sent']}, acked {moves['acked']}, shown {moves['shown']} "
         f"(send to DOM p50 {moves['shown_p50_ms']} / p95 {moves['shown_p95_ms']} / "
