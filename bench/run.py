@@ -230,6 +230,7 @@ async def new_board(target: Target, participants: int) -> dict[str, Any]:
         "board_id": board["board_id"],
         "path": f"/ws/{board['board_id']}",
         "facilitator_token": board["facilitator_token"],
+        "projector_token": board.get("projector_token"),
         "tokens": tokens,
     }
 
