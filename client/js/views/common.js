@@ -343,7 +343,11 @@ export class Region {
       return;
     }
     this.dirty = false;
-    render(this.el, this.build());
+    const built = this.build();
+    // a view that keeps its own element current (views/affinity.js) returns that same
+    // element: leave it in place rather than re-inserting it
+    if (built instanceof Node && this.el.childNodes.length === 1 && this.el.firstChild === built) return;
+    render(this.el, built);
   }
 }
 

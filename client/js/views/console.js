@@ -8,7 +8,8 @@ import { t } from "../i18n.js";
 import { newId } from "../ids.js";
 import * as store from "../storage.js";
 import { currentPhase, nextPhase } from "../state.js";
-import { boardView, describePlace, NEW_COLUMN } from "./board.js";
+import { AffinityBoard } from "./affinity.js";
+import { describePlace, NEW_COLUMN } from "./board.js";
 import { announce, errorText, exportButtons, phaseCard, phaseStepper, phaseTitle, promptText, scoreBoard, toast } from "./common.js";
 import { facilitatorAccess, projectorCopy, sharePanel } from "./access.js";
 import { charCounter } from "./limits.js";
@@ -33,6 +34,11 @@ export function mountConsole(root, conn, boardId, token) {
   );
 
   page.region(stepEl, () => steps());
+  // the board keeps its own DOM current, event by event; a laptop shows more per column
+  const affinity = new AffinityBoard(conn, { onMove: (id, target, index) => moveNote(id, target, index), preview: 8, pool: 24, laptop: true });
+  const affinityPrompt = h("div", { class: "console-affinity-prompt" });
+  const affinityWrap = h("div", { class: "console-affinity" }, affinityPrompt, affinity.el);
+  let affinityPromptText;
   page.region(contentEl, () => content());
   page.region(asideEl, () => aside());
 
@@ -194,9 +200,20 @@ export function mountConsole(root, conn, boardId, token) {
 
   // ---- phase content ------------------------------------------------------------
 
+  /** Affinity: one element kept in place, the board updating itself per event. */
+  function affinityContent(state) {
+    affinity.element();
+    if (affinityPromptText !== state.prompt) {
+      affinityPromptText = state.prompt;
+      affinityPrompt.replaceChildren(h("section", { class: "prompt-box", attrs: { "aria-label": t("prompt.title") } }, promptText(state.prompt)));
+    }
+    return affinityWrap;
+  }
+
   function content() {
     const state = conn.state;
     const phase = currentPhase(state);
+    if (phase.type === "affinity" && !phase.commands.includes("prompt.set")) return affinityContent(state);
     const parts = [];
     if (phase.commands.includes("prompt.set")) parts.push(promptEditor(state));
     else parts.push(h("section", { class: "prompt-box", attrs: { "aria-label": t("prompt.title") } }, promptText(state.prompt)));
@@ -206,7 +223,7 @@ export function mountConsole(root, conn, boardId, token) {
         parts.push(people(state));
         break;
       case "affinity":
-        parts.push(boardView(state, { interactive: true, ui, onMove: moveNote }));
+        parts.push(affinity.element());
         break;
       case "name":
         parts.push(consoleNaming(state, { ui, onName: nameColumn, onAdoptAll: adoptAll }));

@@ -7,7 +7,8 @@ import { t } from "../i18n.js";
 import { newId } from "../ids.js";
 import * as store from "../storage.js";
 import { currentPhase } from "../state.js";
-import { boardView, describePlace, LAST, NEW_COLUMN } from "./board.js";
+import { AffinityBoard } from "./affinity.js";
+import { describePlace, NEW_COLUMN } from "./board.js";
 import { errorText, filledSentence, phaseCard, phaseStepper, promptParts, promptText, scoreBoard, toast } from "./common.js";
 import { charCounter, withCounter } from "./limits.js";
 import { BoardPage } from "./page.js";
@@ -47,6 +48,8 @@ export function mountParticipant(root, conn, boardId) {
     ];
   });
   page.region(draftEl, () => draftNotice());
+  // the sorting board keeps its own DOM current, event by event (views/affinity.js)
+  const affinity = new AffinityBoard(conn, { onMove: (id, target, index) => moveNote(id, target, index) });
   page.region(contentEl, () => content());
   page.onLang = () => buildComposer();
   const typing = typingReporter(conn);
@@ -393,7 +396,7 @@ export function mountParticipant(root, conn, boardId) {
     if (canWrite(state)) return myNotes();
     switch (type) {
       case "affinity":
-        return boardView(state, { interactive: true, ui, onMove: moveNote });
+        return affinity.element();
       case "name":
         return participantNaming(state, { ui, onPropose: proposeName });
       case "rank":
