@@ -187,8 +187,8 @@ export class AffinityBoard {
       "section",
       { class: ["board", "board-interactive", "board-affinity"], attrs: { "aria-label": t("console.board") } },
       bar,
-      this.searchBox.el,
       unsorted,
+      this.searchBox.el,
       this.columnsEl,
       parking,
     );

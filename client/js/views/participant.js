@@ -9,7 +9,7 @@ import * as store from "../storage.js";
 import { currentPhase } from "../state.js";
 import { AffinityBoard } from "./affinity.js";
 import { describePlace, NEW_COLUMN } from "./board.js";
-import { errorText, filledSentence, phaseCard, phaseStepper, promptParts, promptText, scoreBoard, toast } from "./common.js";
+import { errorText, filledSentence, phaseCard, phaseStepper, phaseTitle, promptParts, promptText, scoreBoard, toast } from "./common.js";
 import { charCounter, withCounter } from "./limits.js";
 import { BoardPage } from "./page.js";
 import { participantNaming } from "./naming.js";
@@ -40,9 +40,13 @@ export function mountParticipant(root, conn, boardId) {
 
   page.region(phaseEl, () => {
     const state = conn.state;
+    // sorting on a phone: the phase in one line (details on a tap), so the next note to
+    // place and the column bar fit on the first screen
+    const sorting = currentPhase(state).type === "affinity";
+    phaseEl.classList.toggle("region-phase-compact", sorting);
     return [
       phaseStepper(state, { compact: true }),
-      phaseCard(state, "participant"),
+      sorting ? compactPhaseCard(state) : phaseCard(state, "participant"),
       canWrite(state) ? null : h("section", { class: "prompt-box", attrs: { "aria-label": t("prompt.title") } }, promptText(state.prompt)),
       scoreBoard(conn),
     ];
@@ -71,6 +75,17 @@ export function mountParticipant(root, conn, boardId) {
       moveNote(id, zone === "unsorted" ? null : zone, index);
     },
   });
+
+  function compactPhaseCard(state) {
+    const phase = currentPhase(state);
+    return h(
+      "details",
+      { class: "phase-card phase-card-compact" },
+      h("summary", {}, h("span", { class: "phase-count", text: t("phase.of", { n: state.phase_index + 1, total: state.board.game.phases.length }) }), " ", h("h2", { id: "phase-heading", class: "phase-title", text: phaseTitle(phase) })),
+      h("p", { class: "phase-purpose", text: t(`purpose.${phase.type}`) }),
+      h("p", { class: "phase-may", text: t("may.participant.affinity") }),
+    );
+  }
 
   // ---- writing notes --------------------------------------------------------------
 
