@@ -17,6 +17,12 @@ import { LAST, NEW_COLUMN } from "./board.js";
 import { announce, colourClass, columnBadge, columnLabel, columnName, frameScheduler, toast } from "./common.js";
 
 const UNSORTED = "unsorted";
+const BAR_DROP = "bar:";
+
+/** A drop on a bar target ("bar:<place>") puts the note last there: the place, else null. */
+export function barDropPlace(zone) {
+  return zone.startsWith(BAR_DROP) ? zone.slice(BAR_DROP.length) : null;
+}
 
 function excerpt(text, limit = 40) {
   if (text === null || text === undefined) return "…";
@@ -263,7 +269,8 @@ export class AffinityBoard {
       {
         type: "button",
         class: ["aff-target", column && colourClass(column.number), key === PARKING && "aff-target-parking", key === NEW_COLUMN && "aff-target-newcol"],
-        dataset: { barTarget: key },
+        // a drop target too: a finger drag on a phone reaches the sticky bar at once
+        dataset: { barTarget: key, drop: `${BAR_DROP}${key}` },
         on: { click: () => this.place(key) },
       },
       face,

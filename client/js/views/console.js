@@ -8,8 +8,8 @@ import { t } from "../i18n.js";
 import { newId } from "../ids.js";
 import * as store from "../storage.js";
 import { currentPhase, nextPhase } from "../state.js";
-import { AffinityBoard } from "./affinity.js";
-import { describePlace, NEW_COLUMN } from "./board.js";
+import { AffinityBoard, barDropPlace } from "./affinity.js";
+import { describePlace, LAST, NEW_COLUMN } from "./board.js";
 import { announce, errorText, exportButtons, phaseCard, phaseStepper, phaseTitle, promptText, scoreBoard, toast } from "./common.js";
 import { facilitatorAccess, projectorCopy, sharePanel } from "./access.js";
 import { charCounter } from "./limits.js";
@@ -44,7 +44,11 @@ export function mountConsole(root, conn, boardId, token) {
 
   enableDrag(contentEl, {
     onActive: (active) => page.setDragging(active),
-    onDrop: ({ id, zone, index }) => moveNote(id, zone === "unsorted" ? null : zone, index),
+    onDrop: ({ id, zone, index }) => {
+      const bar = barDropPlace(zone);
+      if (bar !== null) moveNote(id, bar, LAST);
+      else moveNote(id, zone === "unsorted" ? null : zone, index);
+    },
   });
 
   function joinCode() {

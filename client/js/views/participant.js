@@ -7,8 +7,8 @@ import { t } from "../i18n.js";
 import { newId } from "../ids.js";
 import * as store from "../storage.js";
 import { currentPhase } from "../state.js";
-import { AffinityBoard } from "./affinity.js";
-import { describePlace, NEW_COLUMN } from "./board.js";
+import { AffinityBoard, barDropPlace } from "./affinity.js";
+import { describePlace, LAST, NEW_COLUMN } from "./board.js";
 import { errorText, filledSentence, phaseCard, phaseStepper, phaseTitle, promptParts, promptText, scoreBoard, toast } from "./common.js";
 import { charCounter, withCounter } from "./limits.js";
 import { BoardPage } from "./page.js";
@@ -72,7 +72,9 @@ export function mountParticipant(root, conn, boardId) {
         setRankOrder(criterion, order);
         return;
       }
-      moveNote(id, zone === "unsorted" ? null : zone, index);
+      const bar = barDropPlace(zone);
+      if (bar !== null) moveNote(id, bar, LAST);
+      else moveNote(id, zone === "unsorted" ? null : zone, index);
     },
   });
 
