@@ -126,7 +126,9 @@ async def test_a_phone_sorts_a_board_of_1500_notes(
             await c.wait_seq(top)
         assert len(fac.state.unsorted) == LEFT_UNSORTED
 
-        page = watch.attach(await open_page(browser, scale_server, board, pia_joined["token"]), "pia")
+        page = watch.attach(
+            await open_page(browser, scale_server, board, pia_joined["token"]), "pia"
+        )
         await expect(page.locator(".zone-column")).to_have_count(COLUMNS)
         await expect(page.locator(".zone-unsorted .zone-count")).to_have_text(" · 100 notes")
 
@@ -197,15 +199,21 @@ async def test_a_phone_sorts_a_board_of_1500_notes(
         pick = page.locator(f'li.note[data-note="{chosen}"] .note-pick')
         await pick.tap()
         await expect(pick).to_have_attribute("aria-pressed", "true")
-        await expect(page.locator(f'li.note[data-note="{chosen}"]')).to_have_class(re.compile("is-selected"))
+        await expect(page.locator(f'li.note[data-note="{chosen}"]')).to_have_class(
+            re.compile("is-selected")
+        )
         await page.locator('[data-bar-target="parking"]').tap()
         await column_of(fac, chosen, "parking")
-        await expect(page.locator('.zone-parking li.note[data-note="' + chosen + '"]')).to_have_count(1)
+        await expect(
+            page.locator('.zone-parking li.note[data-note="' + chosen + '"]')
+        ).to_have_count(1)
 
         # a new column from the bar: column.create, then note.move
         nxt = fac.state.unsorted[0]
         await page.locator('[data-bar-target="new"]').tap()
-        await fac.wait_for(lambda c: c.state is not None and c.state.notes[nxt].column not in (None,))
+        await fac.wait_for(
+            lambda c: c.state is not None and c.state.notes[nxt].column not in (None,)
+        )
         new_column = fac.state.notes[nxt].column
         assert new_column not in {f"c{c:02d}" for c in range(1, COLUMNS + 1)} | {"parking"}
         await expect(page.locator(".zone-column")).to_have_count(COLUMNS + 1)
@@ -290,7 +298,9 @@ async def test_the_bar_places_notes_on_a_small_board(
         await page.locator('[data-bar-target="k1"]').tap()
         await column_of(fac, "s0", "k1")
         await expect(page.locator('[data-bar-target="k1"] .aff-target-count')).to_have_text("1")
-        await expect(page.locator('.zone-column[data-zone="k1"] .zone-count')).to_have_text(" · 1 note")
+        await expect(page.locator('.zone-column[data-zone="k1"] .zone-count')).to_have_text(
+            " · 1 note"
+        )
         await expect(page.locator(".zone-unsorted li.note-next .note-body")).to_have_text("zwei")
 
         # a selected note goes where the bar says, the others stay
@@ -298,7 +308,9 @@ async def test_the_bar_places_notes_on_a_small_board(
         await expect(page.locator(".aff-hint")).to_contain_text("Selected")
         await page.locator('[data-bar-target="new"]').tap()
         await expect(page.locator(".zone-column")).to_have_count(2)
-        await fac.wait_for(lambda c: c.state is not None and c.state.notes["s3"].column not in (None, "k1"))
+        await fac.wait_for(
+            lambda c: c.state is not None and c.state.notes["s3"].column not in (None, "k1")
+        )
         await expect(page.locator(".zone-column").nth(1).locator(".note-body")).to_have_text("vier")
 
         # a tapped note tapped again is unselected

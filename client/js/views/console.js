@@ -10,7 +10,7 @@ import * as store from "../storage.js";
 import { currentPhase, nextPhase } from "../state.js";
 import { AffinityBoard, barDropPlace } from "./affinity.js";
 import { describePlace, LAST, NEW_COLUMN } from "./board.js";
-import { announce, errorText, exportButtons, phaseCard, phaseStepper, phaseTitle, promptText, scoreBoard, toast } from "./common.js";
+import { announce, errorText, exportButtons, phaseCard, phaseStepper, phaseTitle, promptText, refreshScore, scoreBoard, toast } from "./common.js";
 import { facilitatorAccess, projectorCopy, sharePanel } from "./access.js";
 import { charCounter } from "./limits.js";
 import { BoardPage } from "./page.js";
@@ -39,8 +39,18 @@ export function mountConsole(root, conn, boardId, token) {
   const affinityPrompt = h("div", { class: "console-affinity-prompt" });
   const affinityWrap = h("div", { class: "console-affinity" }, affinityPrompt, affinity.el);
   let affinityPromptText;
-  page.region(contentEl, () => content());
-  page.region(asideEl, () => aside());
+  // the board updates itself for these; the content region is not rebuilt for them
+  page.region(contentEl, () => content(), {
+    skips: (detail) => affinity.built && ["note.moved", "column.created", "notes.revealed"].includes(detail.event?.kind),
+  });
+  // a move changes only the score's numbers here: updated in place
+  page.region(asideEl, () => aside(), {
+    skips: (detail) => {
+      if (!["note.moved", "column.created"].includes(detail.event?.kind)) return false;
+      refreshScore(asideEl, conn);
+      return true;
+    },
+  });
 
   enableDrag(contentEl, {
     onActive: (active) => page.setDragging(active),

@@ -9,12 +9,15 @@ import * as store from "../storage.js";
 import { currentPhase } from "../state.js";
 import { AffinityBoard, barDropPlace } from "./affinity.js";
 import { describePlace, LAST, NEW_COLUMN } from "./board.js";
-import { errorText, filledSentence, phaseCard, phaseStepper, phaseTitle, promptParts, promptText, scoreBoard, toast } from "./common.js";
+import { errorText, filledSentence, phaseCard, phaseStepper, phaseTitle, refreshScore, promptParts, promptText, scoreBoard, toast } from "./common.js";
 import { charCounter, withCounter } from "./limits.js";
 import { BoardPage } from "./page.js";
 import { participantNaming } from "./naming.js";
 import { rankingView, workingOrder } from "./ranking.js";
 import { resultsView } from "./results.js";
+
+/** Events the affinity board applies to its own DOM (views/affinity.js). */
+const BOARD_KINDS = new Set(["note.moved", "column.created", "notes.revealed"]);
 
 function canWrite(state) {
   return currentPhase(state).commands.includes("note.create");
@@ -38,7 +41,7 @@ export function mountParticipant(root, conn, boardId) {
   page.body.append(h("main", { id: "main", class: "participant", tabIndex: -1 }, phaseEl, draftEl, composerEl, contentEl));
   root.querySelector("main#main")?.focus?.({ preventScroll: true });
 
-  page.region(phaseEl, () => {
+  const phaseRegion = page.region(phaseEl, () => {
     const state = conn.state;
     // sorting on a phone: the phase in one line (details on a tap), so the next note to
     // place and the column bar fit on the first screen
@@ -51,10 +54,17 @@ export function mountParticipant(root, conn, boardId) {
       scoreBoard(conn),
     ];
   });
-  page.region(draftEl, () => draftNotice());
+  // while sorting, a move changes only the score's numbers: updated in place
+  phaseRegion.skips = (detail) => {
+    if (!BOARD_KINDS.has(detail.event?.kind) || currentPhase(conn.state).type !== "affinity") return false;
+    refreshScore(phaseEl, conn);
+    return true;
+  };
+  page.region(draftEl, () => draftNotice(), { skips: (detail) => BOARD_KINDS.has(detail.event?.kind) });
   // the sorting board keeps its own DOM current, event by event (views/affinity.js)
   const affinity = new AffinityBoard(conn, { onMove: (id, target, index) => moveNote(id, target, index) });
-  page.region(contentEl, () => content());
+  // the board updates itself for these; the content region is not rebuilt for them
+  page.region(contentEl, () => content(), { skips: (detail) => affinity.built && BOARD_KINDS.has(detail.event?.kind) });
   page.onLang = () => buildComposer();
   const typing = typingReporter(conn);
   conn.addEventListener("change", (event) => {
