@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Watch, phone_context
+from conftest import Watch, laptop_context, phone_context
 from playwright.async_api import expect
 
 from support.live import LiveServer
@@ -134,6 +134,7 @@ async def test_a_phone_sorts_a_board_of_1500_notes(
 
         # ---- small: a few thousand nodes for 1,500 notes ------------------------------
         nodes = await page.evaluate(COUNT_NODES)
+        print("participant page nodes:", nodes)
         assert nodes < 6000, nodes
         assert await page.locator(".board li.note").count() < 120
 
@@ -160,6 +161,7 @@ async def test_a_phone_sorts_a_board_of_1500_notes(
         keep = fac.state.columns["c05"].notes[0]
         await page.evaluate(f"window.__keep = document.querySelector('[data-note=\"{keep}\"]')")
         await page.evaluate(WATCH_MUTATIONS)
+        await page.evaluate("window.__stepper = document.querySelector('.stepper')")
         await fac.ok("note.move", note_id=remote, column_id="c03", index=0)
         await expect(page.locator('.zone-column[data-zone="c03"] li.note').first).to_have_attribute(
             "data-note", remote
@@ -175,6 +177,9 @@ async def test_a_phone_sorts_a_board_of_1500_notes(
             f"document.querySelector('[data-note=\"{keep}\"]') === window.__keep"
         )
         assert same, "an unrelated card was rebuilt"
+        # the phase line above the board is not rebuilt either; its score is updated
+        assert await page.evaluate("document.querySelector('.stepper') === window.__stepper")
+        await expect(page.locator('[data-score="sorted"] dd')).to_have_text("1401/1500")
 
         # ---- tap to place: nothing selected places the next note -------------------
         nxt = fac.state.unsorted[0]
@@ -267,6 +272,30 @@ async def test_a_phone_sorts_a_board_of_1500_notes(
 
         nodes = await page.evaluate(COUNT_NODES)
         assert nodes < 6000, nodes
+
+        # ---- the console: the same keyed board, a few more notes per column ---------
+        ctx = await laptop_context(browser, base)
+        console = watch.attach(await ctx.new_page(), "console")
+        await console.goto(f"/facilitate/{board_id}#token={board['facilitator_token']}")
+        await expect(console.locator(".zone-column")).to_have_count(COLUMNS + 1)
+        await expect(console.locator('.zone-column[data-zone="c06"] li.note')).to_have_count(5)
+        nodes = await console.evaluate(COUNT_NODES)
+        print("console nodes:", nodes)
+        assert nodes < 6000, nodes
+        keep = fac.state.columns["c06"].notes[0]
+        await console.evaluate(f"window.__keep = document.querySelector('[data-note=\"{keep}\"]')")
+        moving = fac.state.unsorted[0]
+        await page.locator('[data-bar-target="c06"]').tap()
+        await column_of(fac, moving, "c06")
+        await expect(console.locator('.zone-column[data-zone="c06"] .zone-count')).to_have_text(
+            f" · {len(fac.state.columns['c06'].notes)} notes"
+        )
+        assert await console.evaluate(
+            f"document.querySelector('[data-note=\"{keep}\"]') === window.__keep"
+        )
+        await expect(console.locator('[data-score="sorted"] dd')).to_have_text(
+            f"{1500 - len(fac.state.unsorted)}/1500"
+        )
         assert watch.errors == []
     finally:
         for c in clients:

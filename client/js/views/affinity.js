@@ -499,14 +499,16 @@ export class AffinityBoard {
   fillSelect(card) {
     const current = card.dataset.place === UNSORTED ? "" : card.dataset.place;
     const select = card.select;
-    const options = [h("option", { value: "", text: `${t("board.moveTo")}…` })];
-    if (current !== "") options.push(h("option", { value: UNSORTED, text: t("board.unsorted") }));
+    // options named by their label attribute, without a text node: half the nodes
+    const option = (value, label) => h("option", { value, label });
+    const options = [option("", `${t("board.moveTo")}…`)];
+    if (current !== "") options.push(option(UNSORTED, t("board.unsorted")));
     for (const column of this.state.columns) {
       if (column.id === current) continue;
-      options.push(h("option", { value: column.id, text: columnName(column.number) }));
+      options.push(option(column.id, columnName(column.number)));
     }
-    options.push(h("option", { value: NEW_COLUMN, text: `+ ${t("board.newColumn")}` }));
-    if (current !== PARKING) options.push(h("option", { value: PARKING, text: t("board.parking") }));
+    options.push(option(NEW_COLUMN, `+ ${t("board.newColumn")}`));
+    if (current !== PARKING) options.push(option(PARKING, t("board.parking")));
     const choice = select.value;
     select.replaceChildren(...options);
     select.value = options.some((o) => o.value === choice) ? choice : "";

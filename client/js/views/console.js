@@ -35,7 +35,7 @@ export function mountConsole(root, conn, boardId, token) {
 
   page.region(stepEl, () => steps());
   // the board keeps its own DOM current, event by event; a laptop shows more per column
-  const affinity = new AffinityBoard(conn, { onMove: (id, target, index) => moveNote(id, target, index), preview: 8, pool: 24, laptop: true });
+  const affinity = new AffinityBoard(conn, { onMove: (id, target, index) => moveNote(id, target, index), preview: 5, pool: 20, laptop: true });
   const affinityPrompt = h("div", { class: "console-affinity-prompt" });
   const affinityWrap = h("div", { class: "console-affinity" }, affinityPrompt, affinity.el);
   let affinityPromptText;
