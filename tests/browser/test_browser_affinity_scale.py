@@ -348,6 +348,11 @@ async def test_the_bar_places_notes_on_a_small_board(
         await expect(pick).to_have_attribute("aria-pressed", "true")
         await pick.tap()
         await expect(pick).to_have_attribute("aria-pressed", "false")
+        # and Escape lets go of a selection
+        await pick.tap()
+        await expect(pick).to_have_attribute("aria-pressed", "true")
+        await page.keyboard.press("Escape")
+        await expect(pick).to_have_attribute("aria-pressed", "false")
 
         # the keyboard: Space on the parking target places the next note, focus stays
         await page.locator('[data-bar-target="parking"]').focus()

@@ -51,7 +51,16 @@ export class AffinityBoard {
     this.pool = pool;
     this.pageSize = page;
     this.laptop = laptop;
-    this.el = h("div", { class: ["affinity", laptop && "affinity-laptop"] });
+    this.el = h("div", {
+      class: ["affinity", laptop && "affinity-laptop"],
+      on: {
+        keydown: (event) => {
+          if (event.key !== "Escape" || !this.selected) return;
+          this.selected = null;
+          this.syncSelection();
+        },
+      },
+    });
     this.built = false;
     this.cards = new Map(); // note id -> li.note
     this.zones = new Map(); // zone key -> { section, list, count, rest, more, less }
@@ -563,25 +572,36 @@ export class AffinityBoard {
       total += 1;
       if (matches.length < 20) matches.push(note);
     }
-    box.results.replaceChildren(
-      ...matches.map((note) =>
-        h(
-          "li",
-          { class: "aff-result", dataset: { result: note.id } },
-          h("span", { class: "aff-result-text", text: excerpt(note.text, 80) }),
-          h("span", { class: "aff-result-where", text: this.placeName(note.column) }),
-          h("button", {
-            type: "button",
-            class: "btn btn-secondary btn-small",
-            text: t("aff.choose"),
-            attrs: { "aria-label": t("aff.chooseNote", { text: excerpt(note.text) }) },
-            on: { click: () => this.pickFromSearch(note.id) },
-          }),
-        ),
-      ),
-    );
+    const shown = [...box.results.children];
+    const same = shown.length === matches.length && shown.every((li, i) => li.dataset.result === matches[i].id);
+    if (same) {
+      // the same matches (a note moved meanwhile): update where each is, keep the focus
+      shown.forEach((li, i) => {
+        setText(li.querySelector(".aff-result-text"), excerpt(matches[i].text, 80));
+        setText(li.querySelector(".aff-result-where"), this.placeName(matches[i].column));
+      });
+    } else {
+      box.results.replaceChildren(...matches.map((note) => this.resultItem(note)));
+    }
     box.note.hidden = false;
-    box.note.textContent = total === 0 ? t("aff.noMatch") : total > matches.length ? t("aff.moreMatches", { n: total - matches.length }) : t("aff.matches", { n: total });
+    const summary = total === 0 ? t("aff.noMatch") : total > matches.length ? t("aff.moreMatches", { n: total - matches.length }) : t("aff.matches", { n: total });
+    setText(box.note, summary);
+  }
+
+  resultItem(note) {
+    return h(
+      "li",
+      { class: "aff-result", dataset: { result: note.id } },
+      h("span", { class: "aff-result-text", text: excerpt(note.text, 80) }),
+      h("span", { class: "aff-result-where", text: this.placeName(note.column) }),
+      h("button", {
+        type: "button",
+        class: "btn btn-secondary btn-small",
+        text: t("aff.choose"),
+        attrs: { "aria-label": t("aff.chooseNote", { text: excerpt(note.text) }) },
+        on: { click: () => this.pickFromSearch(note.id) },
+      }),
+    );
   }
 
   placeName(column) {
