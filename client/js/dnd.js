@@ -25,7 +25,9 @@ export function enableDrag(root, { onDrop, onActive = () => {} }) {
     if (!item || !root.contains(item) || item.dataset.dragDisabled === "true") return;
     const onHandle = event.target.closest("[data-drag-handle]");
     if (event.pointerType !== "mouse" && !onHandle) return;
-    if (!onHandle && event.target.closest(CONTROLS)) return;
+    // a control marked data-drag-ok (a card's own text button) still starts a mouse drag
+    const control = event.target.closest(CONTROLS);
+    if (!onHandle && control && !control.matches("[data-drag-ok]")) return;
     drag = {
       item,
       id: item.dataset.dragId,

@@ -281,6 +281,16 @@ export function scoreBoard(conn, { large = false } = {}) {
   );
 }
 
+/** Bring the numbers of a score shown inside `root` up to date, in place. */
+export function refreshScore(root, conn, options = {}) {
+  const fresh = scoreBoard(conn, options);
+  for (const item of fresh.querySelectorAll("[data-score]")) {
+    const dd = root.querySelector(`[data-score="${item.dataset.score}"] dd`);
+    const text = item.querySelector("dd").textContent;
+    if (dd && dd.textContent !== text) dd.textContent = text;
+  }
+}
+
 /** Keep the timer text ticking without re-rendering the whole view. */
 export function startTimerTicker(conn) {
   return setInterval(() => {
@@ -343,7 +353,11 @@ export class Region {
       return;
     }
     this.dirty = false;
-    render(this.el, this.build());
+    const built = this.build();
+    // a view that keeps its own element current (views/affinity.js) returns that same
+    // element: leave it in place rather than re-inserting it
+    if (built instanceof Node && this.el.childNodes.length === 1 && this.el.firstChild === built) return;
+    render(this.el, built);
   }
 }
 

@@ -8,8 +8,9 @@ import { t } from "../i18n.js";
 import { newId } from "../ids.js";
 import * as store from "../storage.js";
 import { currentPhase, nextPhase } from "../state.js";
-import { boardView, describePlace, NEW_COLUMN } from "./board.js";
-import { announce, errorText, exportButtons, phaseCard, phaseStepper, phaseTitle, promptText, scoreBoard, toast } from "./common.js";
+import { AffinityBoard, barDropPlace } from "./affinity.js";
+import { describePlace, LAST, NEW_COLUMN } from "./board.js";
+import { announce, errorText, exportButtons, phaseCard, phaseStepper, phaseTitle, promptText, refreshScore, scoreBoard, toast } from "./common.js";
 import { facilitatorAccess, projectorCopy, sharePanel } from "./access.js";
 import { charCounter } from "./limits.js";
 import { BoardPage } from "./page.js";
@@ -33,12 +34,31 @@ export function mountConsole(root, conn, boardId, token) {
   );
 
   page.region(stepEl, () => steps());
-  page.region(contentEl, () => content());
-  page.region(asideEl, () => aside());
+  // the board keeps its own DOM current, event by event; a laptop shows more per column
+  const affinity = new AffinityBoard(conn, { onMove: (id, target, index) => moveNote(id, target, index), preview: 5, pool: 20, laptop: true });
+  const affinityPrompt = h("div", { class: "console-affinity-prompt" });
+  const affinityWrap = h("div", { class: "console-affinity" }, affinityPrompt, affinity.el);
+  let affinityPromptText;
+  // the board updates itself for these; the content region is not rebuilt for them
+  page.region(contentEl, () => content(), {
+    skips: (detail) => affinity.built && ["note.moved", "column.created", "notes.revealed"].includes(detail.event?.kind),
+  });
+  // a move changes only the score's numbers here: updated in place
+  page.region(asideEl, () => aside(), {
+    skips: (detail) => {
+      if (!["note.moved", "column.created"].includes(detail.event?.kind)) return false;
+      refreshScore(asideEl, conn);
+      return true;
+    },
+  });
 
   enableDrag(contentEl, {
     onActive: (active) => page.setDragging(active),
-    onDrop: ({ id, zone, index }) => moveNote(id, zone === "unsorted" ? null : zone, index),
+    onDrop: ({ id, zone, index }) => {
+      const bar = barDropPlace(zone);
+      if (bar !== null) moveNote(id, bar, LAST);
+      else moveNote(id, zone === "unsorted" ? null : zone, index);
+    },
   });
 
   function joinCode() {
@@ -194,9 +214,20 @@ export function mountConsole(root, conn, boardId, token) {
 
   // ---- phase content ------------------------------------------------------------
 
+  /** Affinity: one element kept in place, the board updating itself per event. */
+  function affinityContent(state) {
+    affinity.element();
+    if (affinityPromptText !== state.prompt) {
+      affinityPromptText = state.prompt;
+      affinityPrompt.replaceChildren(h("section", { class: "prompt-box", attrs: { "aria-label": t("prompt.title") } }, promptText(state.prompt)));
+    }
+    return affinityWrap;
+  }
+
   function content() {
     const state = conn.state;
     const phase = currentPhase(state);
+    if (phase.type === "affinity" && !phase.commands.includes("prompt.set")) return affinityContent(state);
     const parts = [];
     if (phase.commands.includes("prompt.set")) parts.push(promptEditor(state));
     else parts.push(h("section", { class: "prompt-box", attrs: { "aria-label": t("prompt.title") } }, promptText(state.prompt)));
@@ -206,7 +237,7 @@ export function mountConsole(root, conn, boardId, token) {
         parts.push(people(state));
         break;
       case "affinity":
-        parts.push(boardView(state, { interactive: true, ui, onMove: moveNote }));
+        parts.push(affinity.element());
         break;
       case "name":
         parts.push(consoleNaming(state, { ui, onName: nameColumn, onAdoptAll: adoptAll }));

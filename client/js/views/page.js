@@ -8,6 +8,9 @@ import { currentPhase } from "../state.js";
 import { accessEnded } from "./access.js";
 import { announce, frameScheduler, header, phaseTitle, Region, startTimerTicker } from "./common.js";
 
+/** Events of sorting that the header never shows (issue 11: a move costs what changed). */
+const SORTING_KINDS = new Set(["note.moved", "column.created", "note.created", "note.edited"]);
+
 export class BoardPage {
   constructor(root, conn, { role, onPhaseChange = () => {} }) {
     this.root = root;
@@ -17,18 +20,27 @@ export class BoardPage {
     this.dragging = false;
     this.onPhaseChange = onPhaseChange;
     this.lastPhase = null;
-    this.schedule = frameScheduler(() => this.updateAll());
+    this.frame = frameScheduler(() => this.updateAll());
+    // anything may have changed: every region renders in the next frame
+    this.schedule = () => {
+      for (const region of this.regions) region.stale = true;
+      this.frame();
+    };
     this.headerEl = h("div", { class: "header-slot" });
     this.body = h("div", { class: ["page", `page-${role}`] });
     // a lost connection is a banner, not only a dot: on a phone the dot is easy to miss
     this.bannerEl = h("div", { class: "conn-banner", hidden: true, dataset: { connBanner: "" }, attrs: { role: "alert" } });
     root.replaceChildren(this.headerEl, this.bannerEl, this.body);
     this.headerRegion = new Region(this.headerEl, () => header(conn, { role, onLang: () => this.schedule() }));
+    this.headerRegion.skips = (detail) => SORTING_KINDS.has(detail.event?.kind);
     this.regions.push(this.headerRegion);
     conn.addEventListener("change", (event) => {
       const kind = event.detail.event?.kind;
       if (kind === "phase.changed" || event.detail.welcome) this.checkPhase();
-      this.schedule();
+      // a region that says an event does not concern it (or that it keeps itself
+      // current, as the affinity board does) is not rendered for it
+      for (const region of this.regions) if (!region.skips?.(event.detail)) region.stale = true;
+      this.frame();
     });
     let lastPresence = "";
     conn.addEventListener("presence", () => {
@@ -62,9 +74,13 @@ export class BoardPage {
     this.bannerEl.textContent = lost ? t("conn.lost") : "";
   }
 
-  /** A region that re-renders with the page; `hold` is honoured along with dragging. */
-  region(el, build, { hold } = {}) {
+  /**
+   * A region that re-renders with the page; `hold` is honoured along with dragging;
+   * `skips(detail)` true: a change event of that kind does not re-render it.
+   */
+  region(el, build, { hold, skips } = {}) {
     const region = new Region(el, build, { hold: () => this.dragging || (hold ? hold() : false) });
+    region.skips = skips;
     this.regions.push(region);
     return region;
   }
@@ -88,6 +104,10 @@ export class BoardPage {
 
   updateAll({ force = false } = {}) {
     if (!this.conn.state) return;
-    for (const region of this.regions) region.update({ force: force && !this.dragging });
+    for (const region of this.regions) {
+      if (!force && region.stale === false) continue;
+      region.stale = false;
+      region.update({ force: force && !this.dragging });
+    }
   }
 }

@@ -7,13 +7,17 @@ import { t } from "../i18n.js";
 import { newId } from "../ids.js";
 import * as store from "../storage.js";
 import { currentPhase } from "../state.js";
-import { boardView, describePlace, NEW_COLUMN } from "./board.js";
-import { errorText, filledSentence, phaseCard, phaseStepper, promptParts, promptText, scoreBoard, toast } from "./common.js";
+import { AffinityBoard, barDropPlace } from "./affinity.js";
+import { describePlace, LAST, NEW_COLUMN } from "./board.js";
+import { errorText, filledSentence, phaseCard, phaseStepper, phaseTitle, refreshScore, promptParts, promptText, scoreBoard, toast } from "./common.js";
 import { charCounter, withCounter } from "./limits.js";
 import { BoardPage } from "./page.js";
 import { participantNaming } from "./naming.js";
 import { rankingView, workingOrder } from "./ranking.js";
 import { resultsView } from "./results.js";
+
+/** Events the affinity board applies to its own DOM (views/affinity.js). */
+const BOARD_KINDS = new Set(["note.moved", "column.created", "notes.revealed"]);
 
 function canWrite(state) {
   return currentPhase(state).commands.includes("note.create");
@@ -37,17 +41,30 @@ export function mountParticipant(root, conn, boardId) {
   page.body.append(h("main", { id: "main", class: "participant", tabIndex: -1 }, phaseEl, draftEl, composerEl, contentEl));
   root.querySelector("main#main")?.focus?.({ preventScroll: true });
 
-  page.region(phaseEl, () => {
+  const phaseRegion = page.region(phaseEl, () => {
     const state = conn.state;
+    // sorting on a phone: the phase in one line (details on a tap), so the next note to
+    // place and the column bar fit on the first screen
+    const sorting = currentPhase(state).type === "affinity";
+    phaseEl.classList.toggle("region-phase-compact", sorting);
     return [
       phaseStepper(state, { compact: true }),
-      phaseCard(state, "participant"),
+      sorting ? compactPhaseCard(state) : phaseCard(state, "participant"),
       canWrite(state) ? null : h("section", { class: "prompt-box", attrs: { "aria-label": t("prompt.title") } }, promptText(state.prompt)),
       scoreBoard(conn),
     ];
   });
-  page.region(draftEl, () => draftNotice());
-  page.region(contentEl, () => content());
+  // while sorting, a move changes only the score's numbers: updated in place
+  phaseRegion.skips = (detail) => {
+    if (!BOARD_KINDS.has(detail.event?.kind) || currentPhase(conn.state).type !== "affinity") return false;
+    refreshScore(phaseEl, conn);
+    return true;
+  };
+  page.region(draftEl, () => draftNotice(), { skips: (detail) => BOARD_KINDS.has(detail.event?.kind) });
+  // the sorting board keeps its own DOM current, event by event (views/affinity.js)
+  const affinity = new AffinityBoard(conn, { onMove: (id, target, index) => moveNote(id, target, index) });
+  // the board updates itself for these; the content region is not rebuilt for them
+  page.region(contentEl, () => content(), { skips: (detail) => affinity.built && BOARD_KINDS.has(detail.event?.kind) });
   page.onLang = () => buildComposer();
   const typing = typingReporter(conn);
   conn.addEventListener("change", (event) => {
@@ -65,9 +82,22 @@ export function mountParticipant(root, conn, boardId) {
         setRankOrder(criterion, order);
         return;
       }
-      moveNote(id, zone === "unsorted" ? null : zone, index);
+      const bar = barDropPlace(zone);
+      if (bar !== null) moveNote(id, bar, LAST);
+      else moveNote(id, zone === "unsorted" ? null : zone, index);
     },
   });
+
+  function compactPhaseCard(state) {
+    const phase = currentPhase(state);
+    return h(
+      "details",
+      { class: "phase-card phase-card-compact" },
+      h("summary", {}, h("span", { class: "phase-count", text: t("phase.of", { n: state.phase_index + 1, total: state.board.game.phases.length }) }), " ", h("h2", { id: "phase-heading", class: "phase-title", text: phaseTitle(phase) })),
+      h("p", { class: "phase-purpose", text: t(`purpose.${phase.type}`) }),
+      h("p", { class: "phase-may", text: t("may.participant.affinity") }),
+    );
+  }
 
   // ---- writing notes --------------------------------------------------------------
 
@@ -393,7 +423,7 @@ export function mountParticipant(root, conn, boardId) {
     if (canWrite(state)) return myNotes();
     switch (type) {
       case "affinity":
-        return boardView(state, { interactive: true, ui, onMove: moveNote });
+        return affinity.element();
       case "name":
         return participantNaming(state, { ui, onPropose: proposeName });
       case "rank":
