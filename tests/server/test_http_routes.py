@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 import pytest
 
 from support.live import LiveServer
+
+CLIENT = Path(__file__).resolve().parents[2] / "client"
 
 
 @pytest.fixture
@@ -99,3 +103,15 @@ async def test_games_health_and_unknown_routes(http: httpx.AsyncClient) -> None:
         await http.get(f"/api/boards/{board['board_id']}/export.pdf", headers=auth)
     ).status_code == 404
     assert (await http.get("/api/boards/nope/export.json", headers=auth)).status_code == 401
+
+
+async def test_the_shell_preloads_every_client_module(http: httpx.AsyncClient) -> None:
+    """One modulepreload per module, so the browser fetches them in parallel, not one
+    import level at a time; each preloaded path is served."""
+    page = (await http.get("/board/x")).text
+    preloaded = re.findall(r'<link rel="modulepreload" href="(/static/js/[^"]+)">', page)
+    modules = {f"/static/{p.relative_to(CLIENT).as_posix()}" for p in CLIENT.rglob("js/**/*.js")}
+    assert set(preloaded) == modules and len(preloaded) == len(modules)
+    assert page.index("modulepreload") < page.index('<script type="module"')
+    for path in preloaded[:3]:
+        assert (await http.get(path)).status_code == 200
