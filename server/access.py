@@ -9,8 +9,9 @@
   caller's (and drops the board's open invites); sockets of revoked tokens get an
   ``unauthorized`` error frame and close 4001.
 - A share link carries a read-only ``viewer`` token: the results once the board is
-  closed (exports as a participant who wrote nothing sees them), the board live over the
-  WebSocket like a projector. Withdrawing the share revokes every viewer token.
+  closed (exports as a participant who wrote nothing sees them, the WebSocket like a
+  projector); before close nothing (server/ws_endpoint.py refuses the hello, 4003).
+  Withdrawing the share revokes every viewer token.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from gamestorm import games
 
 from .config import Settings
 from .connection import CLOSE_SIGNED_OUT
-from .http_api import STATUS, _json_body
+from .http_api import STATUS, _json_body, public_base
 from .hub import Hub
 from .room import Room
 from .storage import TokenGrant
@@ -189,6 +190,7 @@ def _qr_svg(url: str) -> str:
         border=2,
         dark="#000",
         light="#fff",
+        title=url,
         xmldecl=False,
         omitsize=True,
     )
@@ -229,7 +231,7 @@ async def create_invite(request: Request) -> Response:
         return _error(rejection)
     code, invite = _access(request).invites.create(room.board_id, time.time())
     url = f"/takeover/{quote(room.board_id)}#invite={code}"
-    absolute = str(request.base_url).rstrip("/") + url
+    absolute = public_base(request) + url  # the other device may be a phone on the network
     return JSONResponse(
         {
             "code": code,

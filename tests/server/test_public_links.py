@@ -57,6 +57,14 @@ async def test_public_url_reaches_create_answer_qr_and_welcome(tmp_path: Path) -
             svg = await http.get(f"/join/{code.lower()}/qr.svg")
         assert svg.status_code == 200
         assert qr_title(svg.text) == f"{PUBLIC}/join/{code}"
+        # a facilitator invite's QR goes to another device too: the public address
+        async with httpx.AsyncClient(base_url=server.base_url) as http:
+            invite = await http.post(
+                f"/api/boards/{created['board_id']}/facilitator-invites",
+                headers={"authorization": f"Bearer {created['facilitator_token']}"},
+            )
+        assert invite.status_code == 201
+        assert qr_title(invite.json()["qr_svg"]) == PUBLIC + invite.json()["url"]
         joined = await join(server.base_url, code, "Ada")
         for token in (created["facilitator_token"], joined["token"]):
             client = await BoardClient.connect(server.ws_url, created["board_id"], token)
