@@ -17,14 +17,12 @@
 from __future__ import annotations
 
 import hmac
-import io
 import secrets
 import time
 from collections import deque
 from dataclasses import dataclass
 from urllib.parse import quote
 
-import segno
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -35,6 +33,7 @@ from .config import Settings
 from .connection import CLOSE_SIGNED_OUT
 from .http_api import STATUS, _json_body, public_base
 from .hub import Hub
+from .pages import qr_svg
 from .room import Room
 from .storage import TokenGrant
 from .tokens import JOIN_ALPHABET, hash_token, new_id, new_token
@@ -180,23 +179,6 @@ async def _caller(request: Request, role: str) -> tuple[Room, TokenGrant]:
     return room, grant
 
 
-def _qr_svg(url: str) -> str:
-    qr = segno.make(url, error="m", micro=False)
-    buffer = io.BytesIO()
-    qr.save(
-        buffer,
-        kind="svg",
-        scale=8,
-        border=2,
-        dark="#000",
-        light="#fff",
-        title=url,
-        xmldecl=False,
-        omitsize=True,
-    )
-    return buffer.getvalue().decode("utf-8")
-
-
 async def _issue(room: Room, *grants: TokenGrant, request: Request) -> None:
     """Store new tokens first, then let the room know them (a reload reads storage)."""
     await _hub(request).storage.add_grants(list(grants))
@@ -237,7 +219,7 @@ async def create_invite(request: Request) -> Response:
             "code": code,
             "url": url,
             "expires_at": invite.expires_at,
-            "qr_svg": _qr_svg(absolute),
+            "qr_svg": qr_svg(absolute),
         },
         status_code=201,
     )

@@ -88,12 +88,8 @@ async def shell(request: Request) -> Response:
     return Response(_shell_html(), media_type="text/html; charset=utf-8", headers=SHELL_HEADERS)
 
 
-async def join_qr(request: Request) -> Response:
-    """An SVG QR code of the absolute join link, for the console and the projector."""
-    code = request.path_params["join_code"]
-    if not JOIN_CODE.fullmatch(code):
-        raise HTTPException(404, "not a join code")
-    url = f"{public_base(request)}/join/{code.upper()}"
+def qr_svg(url: str) -> str:
+    """``url`` as an SVG QR code, titled with the URL (what a screen reader says)."""
     qr = segno.make(url, error="m", micro=False)
     buffer = io.BytesIO()
     # omitsize: a viewBox instead of a fixed size, so the page's CSS decides how big
@@ -108,8 +104,17 @@ async def join_qr(request: Request) -> Response:
         xmldecl=False,
         omitsize=True,
     )
+    return buffer.getvalue().decode("utf-8")
+
+
+async def join_qr(request: Request) -> Response:
+    """An SVG QR code of the absolute join link, for the console and the projector."""
+    code = request.path_params["join_code"]
+    if not JOIN_CODE.fullmatch(code):
+        raise HTTPException(404, "not a join code")
+    url = f"{public_base(request)}/join/{code.upper()}"
     return Response(
-        buffer.getvalue(),
+        qr_svg(url),
         media_type="image/svg+xml",
         headers={
             # no long cache: the link inside changes when the server restarts with another address

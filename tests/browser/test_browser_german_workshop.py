@@ -23,6 +23,7 @@ import pytest
 from conftest import LAPTOP, Watch, laptop_context, name_every_column
 from exports.export_parsers import markdown_table, parse_html
 from playwright.async_api import expect
+from test_browser_workshop import join
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 expect.set_options(timeout=10_000)
@@ -40,13 +41,6 @@ def berlin(timestamp: float) -> str:
     zone = {"CET": "MEZ", "CEST": "MESZ"}[moment.tzname() or ""]
     return f"{moment:%d.%m.%Y, %H:%M} {zone}"
 
-
-async def join(page: Any, code: str, name: str) -> None:
-    await page.goto(f"/join/{code}")
-    await page.locator("#join-name").fill(name)
-    await page.locator("#join-name").press("Enter")
-    await page.wait_for_url(re.compile(r"/board/"))
-    await expect(page.locator(".conn")).to_have_attribute("data-conn", "online")
 
 
 async def write_notes(page: Any, texts: list[str]) -> None:

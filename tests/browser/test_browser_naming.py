@@ -18,6 +18,8 @@ import httpx
 import pytest
 from conftest import Watch, advance, laptop_context, no_horizontal_scroll, phone_context
 from playwright.async_api import expect
+from test_browser_workshop import join
+from test_browser_workshop import write_note as write
 
 from support.wsclient import BoardClient, create_board
 
@@ -25,19 +27,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 expect.set_options(timeout=10_000)
 
 
-async def join(page: Any, code: str, name: str) -> None:
-    await page.goto(f"/join/{code}")
-    await page.locator("#join-name").fill(name)
-    await page.locator("#join-name").press("Enter")
-    await page.wait_for_url(re.compile(r"/board/"))
-    await expect(page.locator(".conn")).to_have_attribute("data-conn", "online")
-
-
-async def write(page: Any, text: str) -> None:
-    before = await page.locator(".own-list > li").count()
-    await page.locator("#note-text").fill(text)
-    await page.locator("#note-text").press("Enter")
-    await expect(page.locator(".own-list > li")).to_have_count(before + 1)
 
 
 def chip(card: Any, name: str) -> Any:
