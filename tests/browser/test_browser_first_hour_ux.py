@@ -12,28 +12,15 @@ import pytest
 from conftest import Watch, laptop_context, name_every_column, phone_context
 from playwright.async_api import expect
 
+from gamestorm.games.errors import CODES
 from support.scenario import open_workshop
 from support.wsclient import join as api_join
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 expect.set_options(timeout=10_000)
 
-ERROR_CODES = [
-    "bad_request",
-    "unknown_type",
-    "unauthorized",
-    "forbidden",
-    "phase_forbids",
-    "stale_phase",
-    "not_found",
-    "invalid",
-    "not_a_permutation",
-    "unsorted_notes",
-    "no_rankings",
-    "rate_limited",
-    "too_large",
-    "unnamed_columns",
-]
+#: Every code the server may send (games.errors.CODES): each needs its own sentence.
+ERROR_CODES = sorted(CODES)
 
 
 async def open_as(ctx: Any, watch: Watch, label: str, path: str) -> Any:
