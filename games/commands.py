@@ -123,6 +123,16 @@ class NameColumn:
 
 
 @dataclass(frozen=True, slots=True)
+class DecideSelection:
+    """Issue 12: the facilitator settles a statistical tie at the selection cut."""
+
+    TYPE: ClassVar[str] = "selection.decide"
+    #: Exactly top_n distinct candidate ids.
+    selected: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Join:
     """Not a wire command: the server issues it for ``POST /api/join``."""
 
@@ -145,6 +155,7 @@ Command = (
     | SwapSelection
     | ProposeName
     | NameColumn
+    | DecideSelection
     | Join
 )
 
@@ -301,6 +312,19 @@ def _name_column(f: Mapping[str, Any]) -> NameColumn:
     )
 
 
+def _decide_selection(f: Mapping[str, Any]) -> DecideSelection:
+    """Issue 12 (``selection.decide``): whether the ids fit the results is the rules' job."""
+    selected = f.get("selected")
+    if not isinstance(selected, list) or not all(isinstance(x, str) for x in selected):
+        raise Rejection("bad_request", "'selected' must be a list of column ids")
+    if not selected or len(selected) > 500:
+        raise Rejection("invalid", "'selected' must name 1 to 500 candidates")
+    return DecideSelection(
+        selected=tuple(_id({"selected": x}, "selected") for x in selected),
+        reason=clean_text(f.get("reason"), "reason"),
+    )
+
+
 def name_key(name: str) -> str:
     """What makes two proposed names the same: case and runs of spaces do not count."""
     return " ".join(name.split()).casefold()
@@ -320,4 +344,6 @@ _PARSERS: dict[str, Callable[[Mapping[str, Any]], Command]] = {
     SwapSelection.TYPE: _swap,
     ProposeName.TYPE: _propose,
     NameColumn.TYPE: _name_column,
+    # Issue 12, ranking helper:
+    DecideSelection.TYPE: _decide_selection,
 }

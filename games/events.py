@@ -166,6 +166,17 @@ class ColumnNamed:
     by: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class SelectionDecided:
+    """Issue 12: the facilitator's decision of a statistical tie at the cut."""
+
+    KIND: ClassVar[str] = "selection.decided"
+    #: The selection as decided, in place order.
+    selected: list[str]
+    reason: str
+    at: float
+
+
 Event = (
     BoardCreated
     | ParticipantJoined
@@ -184,6 +195,7 @@ Event = (
     | SelectionSwapped
     | ColumnNameProposed
     | ColumnNamed
+    | SelectionDecided
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -206,6 +218,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         SelectionSwapped,
         ColumnNameProposed,
         ColumnNamed,
+        SelectionDecided,
     )
 }
 

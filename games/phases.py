@@ -32,6 +32,7 @@ COMMAND_KINDS: dict[str, Kind | None] = {
     "selection.swap": Kind.CLOSING,
     "column.propose": Kind.CLOSING,
     "column.name": Kind.CLOSING,
+    "selection.decide": Kind.CLOSING,
 }
 
 
@@ -84,7 +85,7 @@ PHASE_TYPES: dict[str, PhaseType] = {
         PhaseType(
             "close",
             Kind.CLOSING,
-            frozenset({"followup.set", "selection.swap"}),
+            frozenset({"followup.set", "selection.swap", "selection.decide"}),
             "Results are frozen: the top few selected, the rest parked, follow-up recorded.",
         ),
     )

@@ -145,6 +145,8 @@ def snapshot(state: BoardState, viewer_id: str) -> dict[str, Any]:
         },
         "selected": list(state.selected),
         "swaps": [dict(s) for s in state.swaps],
+        # Issue 12: the facilitator's decision of a tie at the cut, or None.
+        "decision": dict(state.decision) if state.decision is not None else None,
         "counts": score(state),
     }
 

@@ -20,6 +20,7 @@ from .commands import (
     Command,
     CreateColumn,
     CreateNote,
+    DecideSelection,
     DeleteNote,
     EditNote,
     Join,
@@ -57,6 +58,7 @@ ROLES: dict[str, frozenset[str]] = {
     "selection.swap": frozenset({FACILITATOR}),
     "column.propose": frozenset({FACILITATOR, PARTICIPANT}),
     "column.name": frozenset({FACILITATOR}),
+    "selection.decide": frozenset({FACILITATOR}),
 }
 
 
@@ -113,6 +115,8 @@ def handle(state: BoardState, command: Command, actor: Actor | None, now: float)
             return _propose_name(state, command, actor, now)
         case NameColumn():
             return _name_column(state, command, actor)
+        case DecideSelection():
+            return _decide_selection(state, command, now)
     raise Rejection("unknown_type", f"no rule for {command.TYPE}")  # pragma: no cover
 
 
@@ -336,3 +340,57 @@ def _swap_selection(state: BoardState, command: SwapSelection, now: float) -> li
     if command.parked not in state.candidates or command.parked in state.selected:
         raise Rejection("not_found", f"{command.parked!r} is not a parked candidate")
     return [ev.SelectionSwapped(command.selected, command.parked, command.reason, now)]
+
+
+# --- Issue 12, ranking helper: the facilitator decides a statistical tie ---
+
+
+def _decide_selection(state: BoardState, command: DecideSelection, now: float) -> list[ev.Event]:
+    """Allowed only where the results flag a tie at the cut (partial rankings): the new
+    selection keeps every candidate that is in without doubt and fills the rest of the
+    top N from the tied ones; it is stored in place order."""
+    results = state.results
+    tied = list(results.get("tied_at_cut") or []) if results else []
+    if results is None or not tied:
+        raise Rejection(
+            "invalid",
+            "the results flag no statistical tie at the selection cut; "
+            "there is nothing to decide (selection.swap changes the selection with a reason)",
+        )
+    top_n = int(results["top_n"])
+    chosen = list(command.selected)
+    places = [c["column_id"] for c in results["candidates"]]
+    unknown = [c for c in chosen if c not in places]
+    if unknown:
+        raise Rejection("not_found", f"not candidates: {', '.join(unknown[:10])}")
+    if len(set(chosen)) != len(chosen):
+        raise Rejection("invalid", "'selected' names a candidate twice")
+    if len(chosen) != min(top_n, len(places)):
+        raise Rejection(
+            "invalid", f"select exactly {top_n} candidates (the board's top N), not {len(chosen)}"
+        )
+    sure = [
+        c["column_id"]
+        for c in results["candidates"]
+        if c["selected"] and c["column_id"] not in tied
+    ]
+    left_out = [c for c in sure if c not in chosen]
+    if left_out:
+        raise Rejection(
+            "invalid",
+            "these are selected without doubt and stay: " + ", ".join(left_out[:10]),
+            tied=tied,
+        )
+    strays = [c for c in chosen if c not in sure and c not in tied]
+    if strays:
+        raise Rejection(
+            "invalid",
+            "only statistically tied candidates can be chosen at the cut; not tied: "
+            + ", ".join(strays[:10]),
+            tied=tied,
+        )
+    ordered = [c for c in places if c in set(chosen)]
+    if state.decision is not None and state.decision["selected"] == ordered:
+        if state.decision["reason"] == command.reason:
+            return []
+    return [ev.SelectionDecided(selected=ordered, reason=command.reason, at=now)]

@@ -122,6 +122,8 @@ class BoardState:
     #: ``{"selected", "parked", "reason", "at"}`` for every swap, in order.
     swaps: list[dict[str, Any]] = field(default_factory=list)
     followups: dict[str, Followup] = field(default_factory=dict)
+    #: Issue 12: the facilitator's last ``selection.decided`` ({"selected", "reason", "at"}).
+    decision: dict[str, Any] | None = None
     #: ``(phase id, time entered)`` for the timeline in exports.
     phase_log: list[tuple[str, float]] = field(default_factory=list)
 
@@ -259,5 +261,17 @@ def apply(state: BoardState, event: ev.Event) -> None:
             proposals[key].by.append(event.by)
         case ev.ColumnNamed():
             state.columns[event.column_id].name = event.name
+        case ev.SelectionDecided():
+            _apply_selection_decided(state, event)
         case ev.BoardCreated():
             raise ValueError("board.created can only start a log")
+
+
+# --- Issue 12, ranking helper ---
+
+
+def _apply_selection_decided(state: BoardState, event: ev.SelectionDecided) -> None:
+    """The decision replaces the selection (swaps before it are superseded; later swaps
+    change it again)."""
+    state.selected = list(event.selected)
+    state.decision = {"selected": list(event.selected), "reason": event.reason, "at": event.at}

@@ -16,7 +16,7 @@ import csv
 import io
 from typing import Any
 
-from .wording import CSV_HEADERS, followup_status_text, language_of, status_text
+from .wording import CSV_HEADERS, followup_status_text, language_of, status_text, words
 
 MEDIA_TYPE = "text/csv; charset=utf-8"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -37,6 +37,7 @@ def header(report: dict[str, Any]) -> list[str]:
     before = ["place", "candidate", "summary", "score"]
     after = ["status", "owner", "next_step", "decision_date", "followup_status"]
     after += ["first_places", "spread", "note_count", "notes", "column_id", "swapped_out_reason"]
+    after += _partial_header(report)
     return [
         *(names.get(k, k) for k in before),
         *criteria,
@@ -69,6 +70,7 @@ def rows(report: dict[str, Any]) -> list[list[Any]]:
                 NOTE_SEPARATOR.join(texts),
                 c["column_id"],
                 (c.get("swapped_out") or {}).get("reason", ""),
+                *_partial_cells(report, c),
             ]
         )
     return out
@@ -80,3 +82,29 @@ def render_csv(report: dict[str, Any]) -> bytes:
     for row in rows(report):
         writer.writerow(["" if v is None else guard(v) if isinstance(v, str) else v for v in row])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+# --- Issue 12, ranking helper: partial rankings; columns only where they apply, so the
+# CSV of a board with complete rankings and no decision is as before ---
+
+PARTIAL_COLUMNS = ["strength", "interval_low", "interval_high", "borda", "appearances"]
+PARTIAL_COLUMNS += ["statistically_tied"]
+
+
+def _partial_header(report: dict[str, Any]) -> list[str]:
+    out = list(PARTIAL_COLUMNS) if report.get("method") == "plackett_luce" else []
+    return out + (["decision_reason"] if report.get("decision") else [])
+
+
+def _partial_cells(report: dict[str, Any], c: dict[str, Any]) -> list[Any]:
+    out: list[Any] = []
+    if report.get("method") == "plackett_luce":
+        low, high = c.get("interval") or (None, None)
+        tied = c.get("statistically_tied")
+        out += [c.get("strength"), low, high, c.get("borda"), c.get("appearances")]
+        w = words(report.get("language", "en"))
+        out.append(None if tied is None else w["yes"] if tied else w["no"])
+    decision = report.get("decision")
+    if decision:
+        out.append(decision["reason"] if c["column_id"] in decision["selected"] else "")
+    return out

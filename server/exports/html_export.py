@@ -17,9 +17,13 @@ from .wording import (
     kind_text,
     local_date,
     local_time,
+    method_note,
     number,
+    pairwise_text,
+    percent,
     scoring_note,
     status_text,
+    strength_text,
     words,
 )
 
@@ -45,6 +49,10 @@ figure{margin:.5rem 0}figcaption{font-size:.85em;color:#555}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem}
 dl.facts dt{font-weight:600}dl.facts dd{margin:0}
 *{print-color-adjust:exact;-webkit-print-color-adjust:exact}
+.bar{position:relative;display:inline-block;width:8rem;height:.7rem;background:#eee;
+vertical-align:middle;margin-left:.4rem}.bar span{position:absolute;top:0;bottom:0;
+background:#0072B2}.bar i{position:absolute;top:-.15rem;bottom:-.15rem;width:2px;
+background:#1b1b1b}.tied{font-weight:600;color:#8a4b00}
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}}
 @page{margin:15mm}
 """
@@ -93,6 +101,11 @@ def _ranking(report: dict[str, Any]) -> str:
     ]
     head += [f'<th class="num">{e(c)}</th>' for c in criteria]
     head += [f"<th>{e(w[k])}</th>" for k in ("status", "owner", "next_step", "decide_by")]
+    partial = report.get("method") == "plackett_luce"
+    if partial:
+        head += [f"<th>{e(w['strength'])}</th>", f'<th class="num">{e(w["borda"])}</th>']
+        head += [f"<th>{e(w['tied'])}</th>"]
+    peak = max((c.get("interval") or [0, 0])[1] for c in report["candidates"]) if partial else 0
     rows = []
     for c in report["candidates"]:
         f = c["followup"] or {}
@@ -106,11 +119,14 @@ def _ranking(report: dict[str, Any]) -> str:
             f'<td><span class="badge {e(c["status"])}">{e(status_text(c["status"], lang))}'
             "</span></td>"
             f"<td>{e(f.get('owner'))}</td><td>{e(f.get('next_step'))}</td>"
-            f"<td>{e(local_date(f.get('decide_by'), lang))}</td></tr>"
+            f"<td>{e(local_date(f.get('decide_by'), lang))}</td>"
+            + (_partial_cells(c, lang, peak) if partial else "")
+            + "</tr>"
         )
     return (
         f'<table id="ranking"><thead><tr>{"".join(head)}</tr></thead>'
         f'<tbody>{"".join(rows)}</tbody></table><p class="muted">{e(scoring_note(lang))}</p>'
+        + _partial_sections(report)
     )
 
 
@@ -177,7 +193,7 @@ def _table(table_id: str, head: list[str], rows: list[list[str]]) -> str:
 def _rest(report: dict[str, Any]) -> str:
     w, lang = words(report["language"]), report["language"]
     out = []
-    if report["agreement"]:
+    if report["agreement"] and report.get("method") != "plackett_luce":
         items = "".join(
             f"<li>{e(k)}: {e(agreement_text(v, lang))}</li>" for k, v in report["agreement"].items()
         )
@@ -247,3 +263,53 @@ def render_html(report: dict[str, Any]) -> bytes:
         + "</main></body></html>\n"
     )
     return page.encode("utf-8")
+
+
+# --- Issue 12, ranking helper: partial rankings and the facilitator's decision ---
+
+
+def _partial_cells(c: dict[str, Any], language: str, peak: float) -> str:
+    """Strength as text and as a bar: the interval shaded, the estimate a tick."""
+    w = words(language)
+    low, high = c.get("interval") or (0.0, 0.0)
+    scale = 100 / peak if peak else 0.0
+    bar = (
+        f'<span class="bar" role="img" aria-label="{e(strength_text(c, language))}">'
+        f'<span style="left:{low * scale:.1f}%;width:{(high - low) * scale:.1f}%"></span>'
+        f'<i style="left:{(c.get("strength") or 0) * scale:.1f}%"></i></span>'
+    )
+    tied = f'<span class="tied">{e(w["tied_yes"])}</span>' if c.get("statistically_tied") else ""
+    return (
+        f"<td>{e(percent(c.get('strength'), language))} "
+        f'<span class="muted">({e(percent(low, language))} – {e(percent(high, language))})'
+        f"</span>{bar}</td>"
+        f'<td class="num">{e(c.get("borda"))}</td>'
+        f"<td>{'<span class=tied>' + e(w['tied_yes']) + '</span>' if tied else ''}</td>"
+    )
+
+
+def _partial_sections(report: dict[str, Any]) -> str:
+    w, lang = words(report["language"]), report["language"]
+    names = {c["column_id"]: c["name"] for c in report["candidates"]}
+    out = []
+    if report.get("method") == "plackett_luce":
+        out.append(f'<p class="muted method">{e(method_note(lang))}</p>')
+        tied = report.get("tied_at_cut") or []
+        if tied:
+            line = w["tie_line"].format(names=", ".join(names.get(c, c) for c in tied))
+            rest = "" if report.get("decision") else " " + w["tie_open"]
+            out.append(f'<p class="tied" id="tie">{e(line + rest)}</p>')
+        items = "".join(
+            f"<li>{e(k)}: {e(pairwise_text(v, lang))}</li>"
+            for k, v in (report.get("pairwise_agreement") or {}).items()
+        )
+        out.append(f'<h2>{e(w["pairwise"])}</h2><ul id="pairwise">{items}</ul>')
+    decision = report.get("decision")
+    if decision:
+        line = w["decision_line"].format(
+            at=_time(decision["at"], report),
+            names=e(", ".join(decision["selected_names"])),
+            reason=e(decision["reason"]),
+        )
+        out.append(f'<h2>{e(w["decision"])}</h2><p id="decision">{line}</p>')
+    return "".join(out)

@@ -16,9 +16,12 @@ from .wording import (
     kind_text,
     local_date,
     local_time,
+    method_note,
     number,
+    pairwise_text,
     scoring_note,
     status_text,
+    strength_text,
     words,
 )
 
@@ -63,6 +66,9 @@ def ranking_table(report: dict[str, Any]) -> list[str]:
     criteria = report["board"]["criteria"]
     head = [w["place"], w["candidate"], w["score"], *(md(c) for c in criteria), w["status"]]
     head += [w["owner"], w["next_step"], w["decide_by"]]
+    partial = report.get("method") == "plackett_luce"
+    if partial:
+        head += [w["strength"], w["borda"], w["tied"]]
     body = []
     for c in report["candidates"]:
         f = c["followup"] or {}
@@ -70,8 +76,10 @@ def ranking_table(report: dict[str, Any]) -> list[str]:
         body.append(
             [c["place"], md(c["label"]), c["total"], *per, status_text(c["status"], lang)]
             + [md(f.get("owner")), md(f.get("next_step")), local_date(f.get("decide_by"), lang)]
+            + (_partial_cells(c, lang) if partial else [])
         )
-    return _table(head, ["r", "l", "r", *("r" for _ in criteria), "l", "l", "l", "l"], body)
+    align = ["r", "l", "r", *("r" for _ in criteria), "l", "l", "l", "l"]
+    return _table(head, align + (["r", "r", "l"] if partial else []), body)
 
 
 def _candidate(c: dict[str, Any], report: dict[str, Any]) -> list[str]:
@@ -134,8 +142,9 @@ def render_markdown(report: dict[str, Any]) -> bytes:
         *ranking_table(report),
         scoring_note(lang),
         "",
+        *_partial_sections(report),
     ]
-    if report["agreement"]:
+    if report["agreement"] and report.get("method") != "plackett_luce":
         lines += [f"## {w['agreement']}", ""]
         lines += [f"- {md(k)}: {agreement_text(v, lang)}" for k, v in report["agreement"].items()]
         lines.append("")
@@ -196,3 +205,43 @@ def render_markdown(report: dict[str, Any]) -> bytes:
         ],
     )
     return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")
+
+
+# --- Issue 12, ranking helper: partial rankings and the facilitator's decision ---
+
+
+def _partial_cells(c: dict[str, Any], language: str) -> list[str]:
+    w = words(language)
+    return [
+        strength_text(c, language),
+        str(c.get("borda") or ""),
+        w["tied_yes"] if c.get("statistically_tied") else "",
+    ]
+
+
+def _partial_sections(report: dict[str, Any]) -> list[str]:
+    """The method's note, the tie at the cut, pairwise agreement; the decision if any."""
+    w, lang = words(report["language"]), report["language"]
+    names = {c["column_id"]: c["name"] for c in report["candidates"]}
+    out: list[str] = []
+    if report.get("method") == "plackett_luce":
+        out += [method_note(lang), ""]
+        tied = report.get("tied_at_cut") or []
+        if tied:
+            line = w["tie_line"].format(names=", ".join(md(names.get(c, c)) for c in tied))
+            out += [f"**{line}**" + ("" if report.get("decision") else " " + w["tie_open"]), ""]
+        out += [f"## {w['pairwise']}", ""]
+        out += [
+            f"- {md(k)}: {pairwise_text(v, lang)}"
+            for k, v in (report.get("pairwise_agreement") or {}).items()
+        ]
+        out.append("")
+    decision = report.get("decision")
+    if decision:
+        line = w["decision_line"].format(
+            at=local_time(decision["at"], report),
+            names=", ".join(md(n) for n in decision["selected_names"]),
+            reason=md(decision["reason"]),
+        )
+        out += [f"## {w['decision']}", "", line, ""]
+    return out

@@ -18,6 +18,12 @@ language; wording.py holds the words. A candidate is called by the name its colu
 in the game's ``name`` phase, or "Column N" ("Spalte N") on boards without one, and is
 summarised by the texts of its first notes.
 
+Partial rankings (issue 12, ``method: "plackett_luce"``): every candidate carries its
+strength with its bootstrap interval, its modified Borda points and whether it is
+statistically tied at the cut (None on complete rankings, whose rank sums need none);
+the report says the method, the pairwise agreement, and the facilitator's decision of a
+tie (``decision``), which every renderer prints.
+
 A follow-up belongs to a selected candidate: one swapped out of the selection keeps
 its follow-up in the log (it comes back if swapped in again) but the report shows it
 as parked with the swap's reason (``swapped_out``), not as live follow-up.
@@ -146,6 +152,7 @@ def build_report(
         "parking_lot": [_note(state, nid, viewer_id, when) for nid in state.parking],
         "notes": _note_fates(state, names, scores, status, viewer_id, lang, when),
         "orders": orders,
+        **_partial_ranking(state, names, when),
     }
     if not state.anonymous:
         report["participants"] = [
@@ -262,6 +269,7 @@ def _candidate(
             else None
         ),
         "notes": notes,
+        **_uncertainty(score),
     }
 
 
@@ -384,3 +392,48 @@ def _note_fates(
         )
         out.append(data)
     return out
+
+
+# --- Issue 12, ranking helper: partial rankings and the facilitator's decision ---
+
+#: Per-candidate fields of the Plackett-Luce results, copied as they are (None if absent).
+UNCERTAINTY_FIELDS = (
+    "strength",
+    "interval",
+    "per_criterion_strength",
+    "per_criterion_interval",
+    "borda",
+    "per_criterion_borda",
+    "appearances",
+    "statistically_tied",
+    "selected_share",
+)
+
+
+def _uncertainty(score: dict[str, Any] | None) -> dict[str, Any]:
+    return {k: (score or {}).get(k) for k in UNCERTAINTY_FIELDS}
+
+
+def _partial_ranking(
+    state: BoardState, names: dict[str, str], when: Callable[[float | None], str | None]
+) -> dict[str, Any]:
+    """The method, the pairwise agreement, the tie at the cut and its decision."""
+    results = state.results
+    decision = state.decision
+    return {
+        # Results written before issue 12 were all rank sums.
+        "method": results.get("method", "rank_sum") if results else None,
+        "pairwise_agreement": dict(results.get("pairwise_agreement") or {}) if results else {},
+        "tied_at_cut": list(results.get("tied_at_cut") or []) if results else [],
+        "bootstrap": results.get("bootstrap") if results else None,
+        "decision": (
+            {
+                "selected": list(decision["selected"]),
+                "selected_names": [names.get(c, c) for c in decision["selected"]],
+                "reason": decision["reason"],
+                "at": when(decision["at"]),
+            }
+            if decision is not None
+            else None
+        ),
+    }

@@ -116,6 +116,21 @@ WORDS: dict[str, dict[str, str]] = {
         "chart_title": "How often each place was given to {name}",
         "chart_bar": "{criterion}: place {place} in {count} order(s)",
         "chart_axis": "place (1 = first)",
+        # --- issue 12: partial rankings ---
+        "uncertainty": "Strength and uncertainty (Plackett-Luce)",
+        "strength": "Strength",
+        "interval": "95% interval",
+        "borda": "Borda",
+        "appearances": "Shown",
+        "tied": "Tied at the cut",
+        "tied_yes": "statistically tied",
+        "selected_share": "Selected in resamples",
+        "pairwise": "Pairwise agreement",
+        "pairwise_na": "n/a (no pair of candidates met in an order)",
+        "tie_line": "Statistically tied at the cut: {names}.",
+        "tie_open": "The facilitator has not decided yet; the places above stand.",
+        "decision": "Facilitator's decision",
+        "decision_line": "{at}: selected {names}: {reason}",
     },
     "de": {
         "results": "Ergebnisse: {title}",
@@ -194,6 +209,21 @@ WORDS: dict[str, dict[str, str]] = {
         "chart_title": "Wie oft {name} jeden Platz bekam",
         "chart_bar": "{criterion}: Platz {place} in {count} Rangfolge(n)",
         "chart_axis": "Platz (1 = erster)",
+        # --- issue 12: partial rankings ---
+        "uncertainty": "Stärke und Unsicherheit (Plackett-Luce)",
+        "strength": "Stärke",
+        "interval": "95-%-Intervall",
+        "borda": "Borda",
+        "appearances": "Gezeigt",
+        "tied": "Gleichauf an der Grenze",
+        "tied_yes": "statistisch gleichauf",
+        "selected_share": "Ausgewählt in Stichproben",
+        "pairwise": "Paarweise Übereinstimmung",
+        "pairwise_na": "n. v. (kein Kandidatenpaar stand in einer Rangfolge)",
+        "tie_line": "Statistisch gleichauf an der Auswahlgrenze: {names}.",
+        "tie_open": "Die Moderation hat noch nicht entschieden; es gelten die Plätze oben.",
+        "decision": "Entscheidung der Moderation",
+        "decision_line": "{at}: ausgewählt {names}: {reason}",
     },
 }
 
@@ -267,6 +297,14 @@ CSV_HEADERS: dict[str, dict[str, str]] = {
         "notes": "Notizen",
         "column_id": "Spalten-ID",
         "swapped_out_reason": "Herausgetauscht (Grund)",
+        # --- issue 12: partial rankings ---
+        "strength": "Stärke",
+        "interval_low": "Intervall von",
+        "interval_high": "Intervall bis",
+        "borda": "Borda",
+        "appearances": "Gezeigt",
+        "statistically_tied": "Statistisch gleichauf",
+        "decision_reason": "Entscheidung (Grund)",
     },
 }
 
@@ -371,3 +409,58 @@ def local_date(iso_date: str | None, language: str) -> str:
     if language_of(language) == "de":
         return f"{day:%d.%m.%Y}"
     return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+
+
+# --- Issue 12, ranking helper: partial rankings ---
+
+METHOD_NOTE = (
+    "Each person ranked a subset of the candidates, so the places come from a "
+    "Plackett-Luce model fitted per criterion (a candidate's strength: its chance of being "
+    "picked first from all of them; overall: the geometric mean over the criteria, "
+    "summing to 100%). The intervals are 95% bootstrap intervals over participants. "
+    "Borda is the modified Borda count (in an order of k, k points for first down to 1 "
+    "for last); the score columns add up places within the subsets and do not decide. "
+    "Where the intervals at the selection cut overlap, the candidates are statistically "
+    "tied and the facilitator decides."
+)
+METHOD_NOTE_DE = (
+    "Jede Person hat eine Teilmenge der Kandidaten gerankt; die Plätze kommen daher aus "
+    "einem Plackett-Luce-Modell je Kriterium (die Stärke eines Kandidaten: seine Chance, "
+    "aus allen als erster gewählt zu werden; insgesamt: das geometrische Mittel über die "
+    "Kriterien, zusammen 100 %). Die Intervalle sind 95-%-Bootstrap-Intervalle über die "
+    "Teilnehmenden. Borda ist die modifizierte Borda-Zählung (in einer Rangfolge von k "
+    "bekommt der erste k Punkte, der letzte 1); die Punktespalten zählen Plätze innerhalb "
+    "der Teilmengen und entscheiden nicht. Wo sich die Intervalle an der Auswahlgrenze "
+    "überschneiden, sind die Kandidaten statistisch gleichauf und die Moderation entscheidet."
+)
+
+
+def method_note(language: str) -> str:
+    return METHOD_NOTE_DE if language_of(language) == "de" else METHOD_NOTE
+
+
+def percent(value: float | None, language: str) -> str:
+    """A strength (a share of 1) as ``12.3%`` or ``12,3 %``; "" for None."""
+    if value is None:
+        return ""
+    if language_of(language) == "de":
+        return f"{value * 100:.1f}".replace(".", ",") + " %"
+    return f"{value * 100:.1f}%"
+
+
+def strength_text(candidate: dict[str, Any], language: str) -> str:
+    """``12.3% (10.1–14.8%)``: the strength with its 95% interval."""
+    if candidate.get("strength") is None:
+        return ""
+    low, high = candidate.get("interval") or (None, None)
+    return (
+        f"{percent(candidate['strength'], language)} "
+        f"({percent(low, language)} – {percent(high, language)})"
+    )
+
+
+def pairwise_text(value: float | None, language: str = "en") -> str:
+    """The mean share of orders agreeing with the majority on a pair, as a percentage."""
+    if value is None:
+        return words(language)["pairwise_na"]
+    return percent(value, language)

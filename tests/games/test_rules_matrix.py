@@ -68,6 +68,7 @@ FRAMES: dict[str, dict[str, Any]] = {
     "selection.swap": {"selected": "c-2", "parked": "c-3", "reason": "c-3 is cheaper"},
     "column.propose": {"column_id": "c-1", "name": "Kunden zuerst"},
     "column.name": {"column_id": "c-1", "name": "Kunden zuerst"},
+    "selection.decide": {"selected": ["c-1", "c-3"], "reason": "c-3 is cheaper"},
 }
 
 EXPECTED: dict[str, dict[str, Row]] = {
@@ -179,6 +180,15 @@ EXPECTED: dict[str, dict[str, Row]] = {
         "name": Row(ok("column.named"), F, F, F),
         "rank": Row(PF, F, F, F),
         "close": Row(PF, F, F, F),
+    },
+    # Complete rankings have no statistical tie to decide: refused even at close.
+    "selection.decide": {
+        "ignite": Row(PF, F, F, F),
+        "generate": Row(PF, F, F, F),
+        "affinity": Row(PF, F, F, F),
+        "name": Row(PF, F, F, F),
+        "rank": Row(PF, F, F, F),
+        "close": Row("invalid", F, F, F),
     },
 }
 
