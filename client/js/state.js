@@ -12,6 +12,7 @@ export function fromSnapshot(snapshot) {
   state.followups ??= {};
   state.selected ??= [];
   state.swaps ??= [];
+  state.decision ??= null; // issue 12: the facilitator's decision of a tie at the cut
   for (const column of state.columns) {
     column.name ??= null;
     column.proposals ??= [];
@@ -175,6 +176,11 @@ export function apply(state, event, meId) {
       });
       break;
     }
+    // --- issue 12: the facilitator decided a statistical tie at the cut ---
+    case "selection.decided":
+      state.selected = [...event.selected];
+      state.decision = { selected: [...event.selected], reason: event.reason, at: event.at };
+      break;
     case "followup.set":
       state.followups[event.column_id] = {
         owner: event.owner,

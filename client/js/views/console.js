@@ -247,7 +247,7 @@ export function mountConsole(root, conn, boardId, token) {
         break;
       case "close":
         parts.push(
-          resultsView(state, { editable: true, ui, onFollowup: setFollowup, onSwap: swap }),
+          resultsView(state, { editable: true, ui, onFollowup: setFollowup, onSwap: swap, onDecide: decide }),
           exportButtons(boardId, token, {
             extra: h("a", {
               class: "btn btn-quiet btn-small",
@@ -489,6 +489,18 @@ export function mountConsole(root, conn, boardId, token) {
       await conn.send("selection.swap", { selected, parked, reason });
       ui.swap = null;
       toast(t("swap.done"));
+    } catch (error) {
+      toast(errorText(error), "error");
+    }
+    page.schedule();
+  }
+
+  // Issue 12: the facilitator settles a statistical tie at the selection cut.
+  async function decide(selected, reason) {
+    try {
+      await conn.send("selection.decide", { selected, reason });
+      ui.decide = null;
+      toast(t("partial.decided"));
     } catch (error) {
       toast(errorText(error), "error");
     }

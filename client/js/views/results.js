@@ -7,6 +7,7 @@ import { formatDate, t } from "../i18n.js";
 import { columnById, outcome, PARKING } from "../state.js";
 import { colourClass, columnBadge, columnInSentence, columnLabel } from "./common.js";
 import { columnNotes } from "./ranking.js";
+import { barScale, pairwiseLines, partialSummary, strengthLine } from "./uncertainty.js";
 
 const STATUSES = ["open", "in_progress", "scale", "adapt", "stop", "done"];
 
@@ -15,14 +16,15 @@ function numberOf(state, columnId) {
 }
 
 /**
- * options: editable (facilitator), ui {followups: {}, swap: {}}, onFollowup(columnId, values),
- * onSwap(selected, parked, reason), large (projector)
+ * options: editable (facilitator), ui {followups: {}, swap: {}, decide: {}}, onFollowup(columnId, values),
+ * onSwap(selected, parked, reason), onDecide(selected, reason) (issue 12), large (projector)
  */
 export function resultsView(state, options = {}) {
   const result = outcome(state);
   if (!result) return h("p", { class: "panel", text: t("results.notYet") });
   const { editable = false, large = false } = options;
   const parkingNotes = state.parking.map((id) => state.noteIndex.get(id)).filter(Boolean);
+  const peak = barScale(state.results.candidates);
   return h(
     "div",
     { class: ["results", large && "results-lg"], dataset: { results: "" } },
@@ -33,9 +35,10 @@ export function resultsView(state, options = {}) {
       h(
         "ol",
         { class: "cards" },
-        result.selected.map((c) => candidateCard(state, c, { ...options, selected: true })),
+        result.selected.map((c) => candidateCard(state, c, { ...options, selected: true, peak })),
       ),
     ),
+    partialSummary(state, options),
     editable && result.parked.length && result.selected.length ? swapForm(state, result, options) : null,
     state.swaps.length
       ? h(
@@ -58,7 +61,7 @@ export function resultsView(state, options = {}) {
           "section",
           { class: "results-block", attrs: { "aria-labelledby": "res-parked" } },
           h("h2", { id: "res-parked", text: `${t("results.parked")} (${result.parked.length})` }),
-          h("ol", { class: "cards cards-parked" }, result.parked.map((c) => candidateCard(state, c, { ...options, editable: false, selected: false }))),
+          h("ol", { class: "cards cards-parked" }, result.parked.map((c) => candidateCard(state, c, { ...options, editable: false, selected: false, peak }))),
         )
       : null,
     parkingNotes.length
@@ -99,6 +102,7 @@ function candidateCard(state, candidate, options) {
         .map(([criterion, sum]) => t("results.perCriterion", { criterion, sum }))
         .join(" · "),
     ),
+    strengthLine(candidate, options.peak),
     selected ? (editable ? followupForm(state, candidate.column_id, options) : followupView(followup)) : null,
   );
 }
@@ -241,5 +245,6 @@ function agreement(state) {
     { class: "results-block results-meta" },
     h("p", { text: t("results.rankers", { n: state.results.rankers, count: state.results.rankers }) }),
     values.map(([criterion, w]) => h("p", { text: t("results.agreement", { criterion, w: Number(w).toFixed(2) }) })),
+    pairwiseLines(state.results),
   );
 }
