@@ -186,7 +186,7 @@ def own_share(state: BoardState, viewer_id: str) -> dict[str, Any]:
         ),
         "packets_done": state.packets_done_by.get(viewer_id, 0),
         "notes_placed": state.placed_by.get(viewer_id, 0),
-        "waiting": viewer_id in state.waiting,
+        "waiting": viewer_id in state.waiting_now(),
         "subsets": {
             criterion: list(subset)
             for (participant_id, criterion), subset in state.subsets.items()
@@ -227,7 +227,7 @@ def score(state: BoardState) -> dict[str, Any]:
         "packets_on": state.packets_on(),
         "packets_open": len(state.packets),
         "packets_done": state.packets_done,
-        "waiting": len(state.waiting),
+        "waiting": len(state.waiting_now()),
         "second_look": second_look,
         "subsets_on": state.subsets_on(),
         "ranked_complete": sum(1 for n in by_participant.values() if n >= len(state.criteria)),

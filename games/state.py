@@ -218,6 +218,11 @@ class BoardState:
         """Each participant ranks a subset: there are more candidates than ``subsets_from``."""
         return self.sharing is not None and len(self.candidates) > int(self.sharing["subsets_from"])
 
+    def waiting_now(self) -> list[str]:
+        """Those in line for notes that may come back: nobody waits once no packet is open
+        (asking again then hands out whatever is free, or nothing: all done)."""
+        return self.waiting if self.packets else []
+
     def subset_size(self) -> int:
         assert self.sharing is not None
         return min(int(self.sharing["subset_size"]), len(self.candidates))

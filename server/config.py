@@ -47,7 +47,7 @@ class Settings:
     #: Failed invite redeems per client address per minute (an invite cannot be guessed).
     invite_failures_per_minute: int = 10
     #: Seconds between the room's checks for packets idle too long or held by someone
-    #: offline (only while a board in affinity has open packets or people waiting).
+    #: offline (only while a board in affinity has open packets).
     packet_tick: float = 5.0
     #: Seconds a packet's holder may be offline (a reconnect, a locked phone) before the
     #: packet goes back to the pool.

@@ -176,7 +176,7 @@ class Room:
         while not (self.broken or self.stopping):
             await asyncio.sleep(self.packet_tick)
             state = self.state
-            if state.phase.type != "affinity" or not (state.packets or state.waiting):
+            if state.phase.type != "affinity" or not state.packets:
                 continue
             now = time.time()
             self.submit(Job(ReleasePackets(now=now, offline=self.offline(now)), SYSTEM))
@@ -185,7 +185,7 @@ class Room:
         """Holders and waiters with no socket for at least the grace."""
         state = self.state
         online = {c.viewer_id for c in self.clients}
-        people = [*state.packet_of_holder, *state.waiting]
+        people = [*state.packet_of_holder, *state.waiting_now()]
         return tuple(
             sorted(
                 {

@@ -466,3 +466,18 @@ def _check_packets(board: Board) -> None:
     assert len(state.packet_of_holder) == len(state.packets)
     assert not set(state.waiting) & set(state.packet_of_holder)
     assert state == fold(roundtrip(board.log))
+
+
+def test_nobody_counts_as_waiting_once_no_packet_is_open() -> None:
+    board, (p0, p1) = affinity_board(writers=1, notes_each=2, helpers=1, packets_from=0)
+    board.column(p0, "k1")
+    request(board, p0)
+    request(board, p1)
+    assert score(board.state)["waiting"] == 1
+    events = place_all(board, p0, "k1")
+    # p1 (who saw none of them) gets the second-look packet at once
+    assert [e.KIND for e in events][-1] == "packet.assigned"
+    assert held(board, p1) and score(board.state)["waiting"] == 0
+    board.send(p1, {"type": "packet.confirm", "packet_id": board.state.packet_of_holder[p1.id]})
+    assert score(board.state)["waiting"] == 0 and not board.state.packets
+    assert snapshot(board.state, p1.id)["mine"]["waiting"] is False
