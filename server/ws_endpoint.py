@@ -210,7 +210,9 @@ async def _receive_text(websocket: Any, settings: Settings) -> str:
     return str(text)
 
 
-async def _refuse(websocket: Any, code: str, message: str, close_code: int, **details: str) -> None:
+async def _refuse(
+    websocket: Any, code: str, message: str, close_code: int, **details: str
+) -> None:
     try:
         await websocket.send_text(
             encode({"type": "error", "cid": None, "code": code, "message": message, **details})
