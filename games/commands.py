@@ -133,6 +133,63 @@ class DecideSelection:
 
 
 @dataclass(frozen=True, slots=True)
+class RequestPacket:
+    """A participant asks for notes to place (or, on the second look, to look over)."""
+
+    TYPE: ClassVar[str] = "packet.request"
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmPacket:
+    """The holder of a review packet says its notes are where they belong."""
+
+    TYPE: ClassVar[str] = "packet.confirm"
+    packet_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnPacket:
+    """The holder gives a packet back unfinished; its notes go back to the pool."""
+
+    TYPE: ClassVar[str] = "packet.return"
+    packet_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class SwitchPackets:
+    """The facilitator switches packets on, off, or back to automatic (``None``)."""
+
+    TYPE: ClassVar[str] = "packets.switch"
+    enabled: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class MergeColumn:
+    """The facilitator moves every note of ``source`` to the end of ``target``."""
+
+    TYPE: ClassVar[str] = "column.merge"
+    source: str
+    target: str
+
+
+@dataclass(frozen=True, slots=True)
+class RequestSubset:
+    """A participant asks for the candidates they rank, one subset per criterion."""
+
+    TYPE: ClassVar[str] = "subset.request"
+
+
+@dataclass(frozen=True, slots=True)
+class ReleasePackets:
+    """Not a wire command: the server's tick returns idle packets and those of people
+    offline (``offline``: participant ids offline long enough). Sent as role ``system``."""
+
+    TYPE: ClassVar[str] = "packets.release"
+    now: float
+    offline: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Join:
     """Not a wire command: the server issues it for ``POST /api/join``."""
 
@@ -156,6 +213,13 @@ Command = (
     | ProposeName
     | NameColumn
     | DecideSelection
+    | RequestPacket
+    | ConfirmPacket
+    | ReturnPacket
+    | SwitchPackets
+    | MergeColumn
+    | RequestSubset
+    | ReleasePackets
     | Join
 )
 
@@ -325,6 +389,35 @@ def _decide_selection(f: Mapping[str, Any]) -> DecideSelection:
     )
 
 
+def _request_packet(f: Mapping[str, Any]) -> RequestPacket:
+    return RequestPacket()
+
+
+def _confirm_packet(f: Mapping[str, Any]) -> ConfirmPacket:
+    return ConfirmPacket(packet_id=_id(f, "packet_id"))
+
+
+def _return_packet(f: Mapping[str, Any]) -> ReturnPacket:
+    return ReturnPacket(packet_id=_id(f, "packet_id"))
+
+
+def _switch_packets(f: Mapping[str, Any]) -> SwitchPackets:
+    if "enabled" not in f:
+        raise Rejection("bad_request", "'enabled' is required: true, false or null (automatic)")
+    enabled = f["enabled"]
+    if enabled is not None and not isinstance(enabled, bool):
+        raise Rejection("bad_request", "'enabled' must be true, false or null (automatic)")
+    return SwitchPackets(enabled=enabled)
+
+
+def _merge_column(f: Mapping[str, Any]) -> MergeColumn:
+    return MergeColumn(source=_id(f, "source"), target=_id(f, "target"))
+
+
+def _request_subset(f: Mapping[str, Any]) -> RequestSubset:
+    return RequestSubset()
+
+
 def name_key(name: str) -> str:
     """What makes two proposed names the same: case and runs of spaces do not count."""
     return " ".join(name.split()).casefold()
@@ -346,4 +439,10 @@ _PARSERS: dict[str, Callable[[Mapping[str, Any]], Command]] = {
     NameColumn.TYPE: _name_column,
     # Issue 12, ranking helper:
     DecideSelection.TYPE: _decide_selection,
+    RequestPacket.TYPE: _request_packet,
+    ConfirmPacket.TYPE: _confirm_packet,
+    ReturnPacket.TYPE: _return_packet,
+    SwitchPackets.TYPE: _switch_packets,
+    MergeColumn.TYPE: _merge_column,
+    RequestSubset.TYPE: _request_subset,
 }

@@ -17,6 +17,27 @@ MAX_TOP_N = 50
 LANGUAGES = ("en", "de")
 TIMEZONE_MAX = 64
 
+#: Work sharing options (issue 12) with their defaults and ranges; a new board stores all
+#: of them in ``board.created.sharing``. ``second_look`` is true, false or null (on
+#: whenever packets are on).
+SHARING_RANGES: dict[str, tuple[int, int]] = {
+    "packet_size": (1, 50),
+    "packet_idle_seconds": (10, 3600),
+    "packets_from": (0, 100_000),
+    "max_columns": (1, 500),
+    "subsets_from": (2, 500),
+    "subset_size": (2, 20),
+}
+SHARING_DEFAULTS: dict[str, Any] = {
+    "packet_size": 8,
+    "packet_idle_seconds": 90,
+    "packets_from": 150,
+    "second_look": None,
+    "max_columns": 40,
+    "subsets_from": 7,
+    "subset_size": 5,
+}
+
 
 def create_board(
     options: Mapping[str, Any],
@@ -86,4 +107,27 @@ def create_board(
         at=now,
         language=language,
         timezone=timezone,
+        sharing=sharing_options(options),
     )
+
+
+def sharing_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The work sharing options of a ``POST /api/boards`` body, defaults filled in."""
+    sharing = dict(SHARING_DEFAULTS)
+    for field, (low, high) in SHARING_RANGES.items():
+        if field not in options:
+            continue
+        value = options[field]
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise Rejection("bad_request", f"'{field}' must be an integer")
+        if not low <= value <= high:
+            raise Rejection("invalid", f"'{field}' must be {low} to {high}, not {value}")
+        sharing[field] = value
+    if "second_look" in options:
+        second_look = options["second_look"]
+        if second_look is not None and not isinstance(second_look, bool):
+            raise Rejection(
+                "bad_request", "'second_look' must be true, false or null (on with packets)"
+            )
+        sharing["second_look"] = second_look
+    return sharing

@@ -22,6 +22,9 @@ CODES = frozenset(
         "rate_limited",
         "too_large",
         "expired",
+        "packets_off",
+        "too_many_columns",
+        "no_subset",
     }
 )
 

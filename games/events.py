@@ -29,6 +29,9 @@ class BoardCreated:
     language: str = "en"
     #: IANA time zone the exports show local times in; logs before it have none: "UTC".
     timezone: str = "UTC"
+    #: Work sharing options (``creation.SHARING_DEFAULTS``, all filled in); ``None``: a
+    #: log written before packets and subsets existed (sharing off, the old column cap).
+    sharing: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,9 @@ class NoteMoved:
     column_id: str | None
     index: int
     by: str
+    #: When it was moved (the rules see when a packet's holder last touched it); old
+    #: logs have none.
+    at: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +183,74 @@ class SelectionDecided:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class PacketsSwitched:
+    """The facilitator switched sorting packets on, off, or back to automatic (None)."""
+
+    KIND: ClassVar[str] = "packets.switched"
+    enabled: bool | None
+    by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PacketAssigned:
+    """A packet of notes handed to one participant to place (``sort``) or look over
+    (``review``). Only the holder sees ``holder`` and ``note_ids``."""
+
+    KIND: ClassVar[str] = "packet.assigned"
+    packet_id: str
+    holder: str | None
+    note_ids: list[str] | None
+    #: ``"sort"`` or ``"review"``; on the wire ``pass``.
+    pass_: str
+    size: int
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class PacketReturned:
+    """A packet closed: done, idle, its holder left, given back, or packets switched off."""
+
+    KIND: ClassVar[str] = "packet.returned"
+    packet_id: str
+    holder: str | None
+    reason: str
+    #: How many of its notes the holder placed (moved) while holding it.
+    placed: int
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class PacketRequested:
+    """A participant asked for a packet when none was free: they wait for the next
+    notes given back. Only they see ``participant_id``."""
+
+    KIND: ClassVar[str] = "packet.requested"
+    participant_id: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMerged:
+    """Every note of ``source`` appended, in order, to ``target``; ``source`` is gone."""
+
+    KIND: ClassVar[str] = "column.merged"
+    source: str
+    target: str
+    note_ids: list[str]
+    by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SubsetAssigned:
+    """The candidates one participant ranks for one criterion (only they see which)."""
+
+    KIND: ClassVar[str] = "subset.assigned"
+    participant_id: str | None
+    criterion: str
+    candidates: list[str] | None
+
+
 Event = (
     BoardCreated
     | ParticipantJoined
@@ -196,6 +270,12 @@ Event = (
     | ColumnNameProposed
     | ColumnNamed
     | SelectionDecided
+    | PacketsSwitched
+    | PacketAssigned
+    | PacketReturned
+    | PacketRequested
+    | ColumnMerged
+    | SubsetAssigned
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -219,6 +299,12 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ColumnNameProposed,
         ColumnNamed,
         SelectionDecided,
+        PacketsSwitched,
+        PacketAssigned,
+        PacketReturned,
+        PacketRequested,
+        ColumnMerged,
+        SubsetAssigned,
     )
 }
 
@@ -235,11 +321,21 @@ _OPTIONAL: dict[type, frozenset[str]] = {
 }
 
 
+def _wire_name(name: str) -> str:
+    """A field named after a Python keyword ends in ``_`` (``pass_``); the wire drops it."""
+    return name[:-1] if name.endswith("_") else name
+
+
+_WIRE: dict[type, tuple[tuple[str, str], ...]] = {
+    cls: tuple((name, _wire_name(name)) for name in names) for cls, names in _FIELDS.items()
+}
+
+
 def to_dict(event: Event) -> dict[str, Any]:
     """The stored and wire form of an event (before redaction)."""
     data: dict[str, Any] = {"kind": event.KIND}
-    for name in _FIELDS[type(event)]:
-        data[name] = getattr(event, name)
+    for name, wire in _WIRE[type(event)]:
+        data[wire] = getattr(event, name)
     return data
 
 
@@ -249,5 +345,5 @@ def from_dict(data: Mapping[str, Any]) -> Event:
     cls = EVENT_TYPES[data["kind"]]
     optional = _OPTIONAL[cls]
     return cls(
-        **{name: data[name] for name in _FIELDS[cls] if name in data or name not in optional}
+        **{name: data[wire] for name, wire in _WIRE[cls] if wire in data or name not in optional}
     )

@@ -33,6 +33,12 @@ COMMAND_KINDS: dict[str, Kind | None] = {
     "column.propose": Kind.CLOSING,
     "column.name": Kind.CLOSING,
     "selection.decide": Kind.CLOSING,
+    "packet.request": Kind.EXPLORING,
+    "packet.confirm": Kind.EXPLORING,
+    "packet.return": Kind.EXPLORING,
+    "packets.switch": Kind.EXPLORING,
+    "column.merge": Kind.EXPLORING,
+    "subset.request": Kind.CLOSING,
 }
 
 
@@ -67,7 +73,17 @@ PHASE_TYPES: dict[str, PhaseType] = {
         PhaseType(
             "affinity",
             Kind.EXPLORING,
-            frozenset({"column.create", "note.move"}),
+            frozenset(
+                {
+                    "column.create",
+                    "note.move",
+                    "packet.request",
+                    "packet.confirm",
+                    "packet.return",
+                    "packets.switch",
+                    "column.merge",
+                }
+            ),
             "Everyone sorts all notes into unnamed columns or the parking lot.",
         ),
         PhaseType(
@@ -79,7 +95,7 @@ PHASE_TYPES: dict[str, PhaseType] = {
         PhaseType(
             "rank",
             Kind.CLOSING,
-            frozenset({"ranking.submit"}),
+            frozenset({"ranking.submit", "subset.request"}),
             "Everyone puts the columns in a strict order, per criterion.",
         ),
         PhaseType(

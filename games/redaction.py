@@ -11,6 +11,10 @@ each event at most twice, however many clients a board has.
   column's name, is shown to that person only.
 - An individual ranking order is shown to its sender only; after close the results
   carry all orders, without names on anonymous boards.
+- Work sharing (packets, subsets) is private to the one it is handed to: others see that
+  a packet of n notes went out or came back, never to whom nor which notes (so a third
+  party learns nothing of who wrote or was given what), and that a subset was handed out,
+  never to whom nor which candidates.
 """
 
 from __future__ import annotations
@@ -36,7 +40,23 @@ class Redacted:
 
 #: Events whose ``by`` only its sender sees on anonymous boards. ``column.named`` is always
 #: the facilitator's, but one rule for every ``by`` keeps the promise simple to check.
-_BY_HIDDEN = frozenset({"note.moved", "column.created", "column.name_proposed", "column.named"})
+_BY_HIDDEN = frozenset(
+    {
+        "note.moved",
+        "column.created",
+        "column.name_proposed",
+        "column.named",
+        "packets.switched",
+        "column.merged",
+    }
+)
+#: Events of one person's share of the work: the field naming them, and what only they see.
+_PRIVATE_WORK: dict[str, tuple[str, tuple[str, ...]]] = {
+    "packet.assigned": ("holder", ("holder", "note_ids")),
+    "packet.returned": ("holder", ("holder",)),
+    "packet.requested": ("participant_id", ("participant_id",)),
+    "subset.assigned": ("participant_id", ("participant_id", "candidates")),
+}
 
 
 def redact(event: dict[str, Any], anonymous: bool) -> Redacted:
@@ -59,6 +79,9 @@ def redact(event: dict[str, Any], anonymous: bool) -> Redacted:
     if kind == "notes.revealed" and anonymous:
         notes = [{**n, "author": None} for n in event["notes"]]
         return Redacted({**event, "notes": notes})
+    if kind in _PRIVATE_WORK:
+        owner_field, hidden = _PRIVATE_WORK[kind]
+        return Redacted({**event, **dict.fromkeys(hidden)}, event[owner_field], event)
     if kind == "ranking.submitted":
         return Redacted({**event, "order": None}, event["participant_id"], event)
     if kind == "results.computed" and anonymous:
@@ -110,6 +133,7 @@ def snapshot(state: BoardState, viewer_id: str) -> dict[str, Any]:
             "created_at": state.created_at,
             "language": state.language,
             "timezone": state.timezone,
+            "sharing": dict(state.sharing) if state.sharing is not None else None,
         },
         "prompt": state.prompt,
         "phase": state.phase.id,
@@ -148,6 +172,28 @@ def snapshot(state: BoardState, viewer_id: str) -> dict[str, Any]:
         # Issue 12: the facilitator's decision of a tie at the cut, or None.
         "decision": dict(state.decision) if state.decision is not None else None,
         "counts": score(state),
+        "mine": own_share(state, viewer_id),
+    }
+
+
+def own_share(state: BoardState, viewer_id: str) -> dict[str, Any]:
+    """The viewer's own share of the work: their packet, their counts, their subsets."""
+    packet_id = state.packet_of_holder.get(viewer_id)
+    packet = state.packets.get(packet_id) if packet_id is not None else None
+    return {
+        "packet": (
+            {"packet_id": packet.id, "note_ids": list(packet.note_ids), "pass": packet.pass_}
+            if packet is not None
+            else None
+        ),
+        "packets_done": state.packets_done_by.get(viewer_id, 0),
+        "notes_placed": state.placed_by.get(viewer_id, 0),
+        "waiting": viewer_id in state.waiting_now(),
+        "subsets": {
+            criterion: list(subset)
+            for (participant_id, criterion), subset in state.subsets.items()
+            if participant_id == viewer_id
+        },
     }
 
 
@@ -162,12 +208,29 @@ def _proposals(column: Column, viewer_id: str, anonymous: bool) -> list[dict[str
     return out
 
 
-def score(state: BoardState) -> dict[str, int]:
-    """What every player should know at all times: how far the room has got."""
+def score(state: BoardState) -> dict[str, Any]:
+    """What every player should know at all times: how far the room has got. Counts
+    only, never ids: the same for every viewer."""
+    sorted_count = state.sorted_count()
+    by_participant: dict[str, int] = {}
+    for participant_id, _ in state.rankings:
+        by_participant[participant_id] = by_participant.get(participant_id, 0) + 1
+    second_look = None
+    if state.second_look_on():
+        seen_twice = sum(1 for n in state.notes if len(state.seen_by.get(n, ())) >= 2)
+        second_look = {"seen_twice": seen_twice, "total": len(state.notes)}
     return {
         "participants": len(state.participants) - 1,
         "notes": len(state.notes),
-        "sorted": state.sorted_count(),
-        "rankers": len({p for p, _ in state.rankings}),
+        "sorted": sorted_count,
+        "rankers": len(by_participant),
         "rankings": len(state.rankings),
+        "placed": sorted_count,
+        "packets_on": state.packets_on(),
+        "packets_open": len(state.packets),
+        "packets_done": state.packets_done,
+        "waiting": len(state.waiting_now()),
+        "second_look": second_look,
+        "subsets_on": state.subsets_on(),
+        "ranked_complete": sum(1 for n in by_participant.values() if n >= len(state.criteria)),
     }

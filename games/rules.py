@@ -14,24 +14,32 @@ from collections import Counter
 from dataclasses import dataclass
 
 from . import events as ev
+from . import packets, subsets
 from .commands import (
     PARKING,
     AdvancePhase,
     Command,
+    ConfirmPacket,
     CreateColumn,
     CreateNote,
     DecideSelection,
     DeleteNote,
     EditNote,
     Join,
+    MergeColumn,
     MoveNote,
     NameColumn,
     ProposeName,
+    ReleasePackets,
+    RequestPacket,
+    RequestSubset,
+    ReturnPacket,
     SetFollowup,
     SetPrompt,
     SetTimer,
     SubmitRanking,
     SwapSelection,
+    SwitchPackets,
     clean_text,
     name_key,
 )
@@ -42,6 +50,8 @@ from .state import BoardState, Column, Note
 
 FACILITATOR = "facilitator"
 PARTICIPANT = "participant"
+#: The server itself (its packet tick): never a socket's role.
+SYSTEM = "system"
 
 #: Who may send each command. The author of a note is checked where the note is known.
 ROLES: dict[str, frozenset[str]] = {
@@ -59,6 +69,12 @@ ROLES: dict[str, frozenset[str]] = {
     "column.propose": frozenset({FACILITATOR, PARTICIPANT}),
     "column.name": frozenset({FACILITATOR}),
     "selection.decide": frozenset({FACILITATOR}),
+    "packet.request": frozenset({PARTICIPANT}),
+    "packet.confirm": frozenset({PARTICIPANT}),
+    "packet.return": frozenset({PARTICIPANT}),
+    "packets.switch": frozenset({FACILITATOR}),
+    "column.merge": frozenset({FACILITATOR}),
+    "subset.request": frozenset({PARTICIPANT}),
 }
 
 
@@ -78,6 +94,10 @@ def handle(state: BoardState, command: Command, actor: Actor | None, now: float)
         return _join(state, command, now)
     if actor is None:
         raise Rejection("unauthorized", "commands need a sender")
+    if isinstance(command, ReleasePackets):
+        if actor.role != SYSTEM:
+            raise Rejection("forbidden", "packets.release is the server's own")
+        return packets.release(state, command)
     if isinstance(command, CreateNote) and command.note_id in state.note_authors:
         return _retry(state.note_authors[command.note_id], actor, "note", command.note_id)
     if isinstance(command, CreateColumn) and command.column_id in state.column_creators:
@@ -104,7 +124,7 @@ def handle(state: BoardState, command: Command, actor: Actor | None, now: float)
         case CreateColumn():
             return _create_column(state, command, actor)
         case MoveNote():
-            return _move_note(state, command, actor)
+            return _move_note(state, command, actor, now)
         case SubmitRanking():
             return _submit_ranking(state, command, actor)
         case SetFollowup():
@@ -117,6 +137,18 @@ def handle(state: BoardState, command: Command, actor: Actor | None, now: float)
             return _name_column(state, command, actor)
         case DecideSelection():
             return _decide_selection(state, command, now)
+        case RequestPacket():
+            return packets.request(state, actor.id, now)
+        case ConfirmPacket():
+            return packets.confirm(state, command, actor.id, now)
+        case ReturnPacket():
+            return packets.give_back(state, command, actor.id, now)
+        case SwitchPackets():
+            return packets.switch(state, command, actor.id, now)
+        case MergeColumn():
+            return _merge_column(state, command, actor)
+        case RequestSubset():
+            return subsets.request(state, actor.id)
     raise Rejection("unknown_type", f"no rule for {command.TYPE}")  # pragma: no cover
 
 
@@ -244,8 +276,15 @@ def _own_note(state: BoardState, note_id: str, actor: Actor) -> Note:
 
 
 def _create_column(state: BoardState, command: CreateColumn, actor: Actor) -> list[ev.Event]:
-    if len(state.columns) >= state.limits.max_columns:
+    if len(state.columns) >= state.limits.max_columns:  # the server's own cap
         raise Rejection("invalid", f"at most {state.limits.max_columns} columns")
+    cap = state.max_columns()
+    if len(state.columns) >= cap:
+        raise Rejection(
+            "too_many_columns",
+            f"this board takes at most {cap} columns; merge two (column.merge) or use one",
+            max_columns=cap,
+        )
     return [ev.ColumnCreated(command.column_id, state.next_column_number, actor.id)]
 
 
@@ -282,7 +321,15 @@ def _name_column(state: BoardState, command: NameColumn, actor: Actor) -> list[e
     return [ev.ColumnNamed(column.id, command.name, actor.id)]
 
 
-def _move_note(state: BoardState, command: MoveNote, actor: Actor) -> list[ev.Event]:
+def _merge_column(state: BoardState, command: MergeColumn, actor: Actor) -> list[ev.Event]:
+    source = _column(state, command.source)
+    target = _column(state, command.target)
+    if source.id == target.id:
+        raise Rejection("invalid", "a column cannot be merged into itself")
+    return [ev.ColumnMerged(source.id, target.id, list(source.notes), actor.id)]
+
+
+def _move_note(state: BoardState, command: MoveNote, actor: Actor, now: float) -> list[ev.Event]:
     note = state.notes.get(command.note_id)
     if note is None:
         raise Rejection("not_found", f"no note {command.note_id!r}")
@@ -293,7 +340,8 @@ def _move_note(state: BoardState, command: MoveNote, actor: Actor) -> list[ev.Ev
     index = min(command.index, length)
     if note.column == target and state.note_list(target).index(note.id) == index:
         return []
-    return [ev.NoteMoved(note.id, target, index, actor.id)]
+    moved: list[ev.Event] = [ev.NoteMoved(note.id, target, index, actor.id, now)]
+    return moved + packets.after_move(state, note.id, target, actor.id, now)
 
 
 def _submit_ranking(state: BoardState, command: SubmitRanking, actor: Actor) -> list[ev.Event]:
@@ -304,7 +352,8 @@ def _submit_ranking(state: BoardState, command: SubmitRanking, actor: Actor) -> 
             + ", ".join(state.criteria),
         )
     order = command.order
-    candidates = set(state.candidates)
+    allowed = subsets.expected(state, actor.id, command.criterion)
+    candidates = set(allowed)
     duplicates = sorted(c for c, n in Counter(order).items() if n > 1)
     unknown = sorted(set(order) - candidates)
     missing = sorted(candidates - set(order))
@@ -318,8 +367,13 @@ def _submit_ranking(state: BoardState, command: SubmitRanking, actor: Actor) -> 
             parts.append(f"missing: {', '.join(missing[:10])}")
         raise Rejection(
             "not_a_permutation",
-            "rank every candidate exactly once; " + "; ".join(parts),
-            candidates=list(state.candidates),
+            (
+                "rank every candidate of your subset exactly once; "
+                if state.subsets_on()
+                else "rank every candidate exactly once; "
+            )
+            + "; ".join(parts),
+            candidates=list(allowed),
         )
     return [ev.RankingSubmitted(actor.id, command.criterion, list(order))]
 

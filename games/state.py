@@ -86,6 +86,23 @@ class Followup:
 
 
 @dataclass(slots=True)
+class Packet:
+    """An open packet: notes handed to one participant (games/packets.py)."""
+
+    id: str
+    #: ``None`` only in a viewer's fold of redacted events.
+    holder: str | None
+    note_ids: list[str]
+    #: ``"sort"`` (place unsorted notes) or ``"review"`` (the second look).
+    pass_: str
+    assigned_at: float
+    #: When the holder last moved one of its notes (else ``assigned_at``): idle since.
+    touched_at: float
+    #: How many of its notes the holder moved while holding it.
+    placed: int = 0
+
+
+@dataclass(slots=True)
 class BoardState:
     board_id: str
     title: str
@@ -126,6 +143,33 @@ class BoardState:
     decision: dict[str, Any] | None = None
     #: ``(phase id, time entered)`` for the timeline in exports.
     phase_log: list[tuple[str, float]] = field(default_factory=list)
+    # -- work sharing (issue 12; games/packets.py, games/subsets.py) ----------------------
+    #: ``board.created.sharing``; ``None``: an old board, no packets or subsets.
+    sharing: dict[str, Any] | None = None
+    #: The facilitator's switch: True, False, or None (automatic by ``packets_from``).
+    packets_enabled: bool | None = None
+    #: Open packets by id, and which open packet holds a note / a participant holds.
+    packets: dict[str, Packet] = field(default_factory=dict)
+    packet_of_note: dict[str, str] = field(default_factory=dict)
+    packet_of_holder: dict[str, str] = field(default_factory=dict)
+    packets_made: int = 0
+    #: Packets done: in all, and per holder.
+    packets_done: int = 0
+    packets_done_by: dict[str, int] = field(default_factory=dict)
+    #: How often each note was handed out, and to whom.
+    handed_out: dict[str, int] = field(default_factory=dict)
+    held_by: dict[str, set[str]] = field(default_factory=dict)
+    #: Who has seen each note: moved it, or held it in a packet that was done.
+    seen_by: dict[str, set[str]] = field(default_factory=dict)
+    #: Notes each person moved out of the unsorted pool.
+    placed_by: dict[str, int] = field(default_factory=dict)
+    #: Participants who asked for a packet when none was free, first come first.
+    waiting: list[str] = field(default_factory=list)
+    #: ``(participant, criterion)`` -> the candidates they rank, when subsets are on.
+    subsets: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    #: Per criterion: how often each candidate was handed out, and each pair together.
+    subset_shown: dict[str, dict[str, int]] = field(default_factory=dict)
+    subset_pairs: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
 
     @property
     def phase(self) -> Phase:
@@ -151,6 +195,40 @@ class BoardState:
     def sorted_count(self) -> int:
         return len(self.notes) - len(self.unsorted)
 
+    def max_columns(self) -> int:
+        """The column cap: the board's option (new boards), within the server's limit."""
+        if self.sharing is None:
+            return self.limits.max_columns
+        return min(int(self.sharing["max_columns"]), self.limits.max_columns)
+
+    def packets_on(self) -> bool:
+        """Packets are handed out: in affinity, switched on, or automatic and big enough."""
+        if self.sharing is None or self.phase.type != "affinity":
+            return False
+        if self.packets_enabled is not None:
+            return self.packets_enabled
+        return len(self.notes) >= int(self.sharing["packets_from"])
+
+    def second_look_on(self) -> bool:
+        return (
+            self.packets_on()
+            and self.sharing is not None
+            and (self.sharing["second_look"] is not False)
+        )
+
+    def subsets_on(self) -> bool:
+        """Each participant ranks a subset: there are more candidates than ``subsets_from``."""
+        return self.sharing is not None and len(self.candidates) > int(self.sharing["subsets_from"])
+
+    def waiting_now(self) -> list[str]:
+        """Those in line for notes that may come back: nobody waits once no packet is open
+        (asking again then hands out whatever is free, or nothing: all done)."""
+        return self.waiting if self.packets else []
+
+    def subset_size(self) -> int:
+        assert self.sharing is not None
+        return min(int(self.sharing["subset_size"]), len(self.candidates))
+
 
 def new_state(created: ev.BoardCreated, limits: Limits | None = None) -> BoardState:
     state = BoardState(
@@ -165,6 +243,7 @@ def new_state(created: ev.BoardCreated, limits: Limits | None = None) -> BoardSt
         prompt=created.prompt,
         language=created.language,
         timezone=created.timezone,
+        sharing=dict(created.sharing) if created.sharing is not None else None,
         limits=limits or Limits(),
         seq=1,
     )
@@ -202,6 +281,12 @@ def apply(state: BoardState, event: ev.Event) -> None:
             state.phase_log.append((event.phase, event.at))
             if state.phase.type == "rank":
                 state.candidates = tuple(state.columns)
+            if state.phase.type != "affinity":
+                # Packets belong to mapping: leaving it drops them (no event needed).
+                state.packets.clear()
+                state.packet_of_note.clear()
+                state.packet_of_holder.clear()
+                state.waiting.clear()
         case ev.NoteCreated():
             state.notes[event.note_id] = Note(
                 event.note_id, event.author, event.text, event.private, None, event.at
@@ -226,9 +311,11 @@ def apply(state: BoardState, event: ev.Event) -> None:
             state.next_column_number = event.number + 1
         case ev.NoteMoved():
             note = state.notes[event.note_id]
+            placed = note.column is None and event.column_id is not None
             state.note_list(note.column).remove(event.note_id)
             note.column = event.column_id
             state.note_list(event.column_id).insert(event.index, event.note_id)
+            _moved(state, event, placed)
         case ev.ColumnsDropped():
             for column_id in event.column_ids:
                 del state.columns[column_id]
@@ -263,6 +350,25 @@ def apply(state: BoardState, event: ev.Event) -> None:
             state.columns[event.column_id].name = event.name
         case ev.SelectionDecided():
             _apply_selection_decided(state, event)
+        case ev.PacketsSwitched():
+            state.packets_enabled = event.enabled
+            if not state.packets_on():
+                state.waiting.clear()
+        case ev.PacketAssigned():
+            _packet_assigned(state, event)
+        case ev.PacketReturned():
+            _packet_returned(state, event)
+        case ev.PacketRequested():
+            if event.participant_id is not None and event.participant_id not in state.waiting:
+                state.waiting.append(event.participant_id)
+        case ev.ColumnMerged():
+            target = state.columns[event.target]
+            for note_id in event.note_ids:
+                state.notes[note_id].column = event.target
+            target.notes.extend(event.note_ids)
+            del state.columns[event.source]
+        case ev.SubsetAssigned():
+            _subset_assigned(state, event)
         case ev.BoardCreated():
             raise ValueError("board.created can only start a log")
 
@@ -275,3 +381,70 @@ def _apply_selection_decided(state: BoardState, event: ev.SelectionDecided) -> N
     change it again)."""
     state.selected = list(event.selected)
     state.decision = {"selected": list(event.selected), "reason": event.reason, "at": event.at}
+
+
+def _moved(state: BoardState, event: ev.NoteMoved, placed: bool) -> None:
+    """Bookkeeping of work sharing for one move: who has seen it, placed it, touched a packet."""
+    by = event.by
+    if by is None:  # a viewer's fold of a redacted move
+        return
+    state.seen_by.setdefault(event.note_id, set()).add(by)
+    if placed:
+        state.placed_by[by] = state.placed_by.get(by, 0) + 1
+    packet_id = state.packet_of_note.get(event.note_id)
+    if packet_id is not None:
+        packet = state.packets[packet_id]
+        if packet.holder == by:
+            packet.placed += 1
+            if event.at is not None:
+                packet.touched_at = event.at
+
+
+def _packet_assigned(state: BoardState, event: ev.PacketAssigned) -> None:
+    state.packets_made += 1
+    note_ids = list(event.note_ids or ())
+    state.packets[event.packet_id] = Packet(
+        event.packet_id, event.holder, note_ids, event.pass_, event.at, event.at
+    )
+    holder = event.holder
+    if holder is None:
+        return
+    state.packet_of_holder[holder] = event.packet_id
+    if holder in state.waiting:
+        state.waiting.remove(holder)
+    for note_id in note_ids:
+        state.packet_of_note[note_id] = event.packet_id
+        state.handed_out[note_id] = state.handed_out.get(note_id, 0) + 1
+        state.held_by.setdefault(note_id, set()).add(holder)
+
+
+def _packet_returned(state: BoardState, event: ev.PacketReturned) -> None:
+    packet = state.packets.pop(event.packet_id, None)
+    if packet is None:
+        return
+    for note_id in packet.note_ids:
+        if state.packet_of_note.get(note_id) == packet.id:
+            del state.packet_of_note[note_id]
+    holder = packet.holder
+    if holder is not None and state.packet_of_holder.get(holder) == packet.id:
+        del state.packet_of_holder[holder]
+    if event.reason == "done":
+        state.packets_done += 1
+        if holder is not None:
+            state.packets_done_by[holder] = state.packets_done_by.get(holder, 0) + 1
+            for note_id in packet.note_ids:
+                state.seen_by.setdefault(note_id, set()).add(holder)
+
+
+def _subset_assigned(state: BoardState, event: ev.SubsetAssigned) -> None:
+    if event.participant_id is None or event.candidates is None:
+        return
+    subset = tuple(event.candidates)
+    state.subsets[(event.participant_id, event.criterion)] = subset
+    shown = state.subset_shown.setdefault(event.criterion, {})
+    pairs = state.subset_pairs.setdefault(event.criterion, {})
+    for i, a in enumerate(subset):
+        shown[a] = shown.get(a, 0) + 1
+        for b in subset[i + 1 :]:
+            pair = (a, b) if a < b else (b, a)
+            pairs[pair] = pairs.get(pair, 0) + 1

@@ -146,6 +146,22 @@ def main() -> None:
     envvar="GAMESTORM_INVITE_SECONDS",
     help="Seconds a facilitator invite (open the console on another device) stays valid.",
 )
+@click.option(
+    "--packet-tick",
+    default=_DEFAULTS.packet_tick,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    envvar="GAMESTORM_PACKET_TICK",
+    help="Seconds between checks for sorting packets that are idle or held by someone gone.",
+)
+@click.option(
+    "--packet-offline-grace",
+    default=_DEFAULTS.packet_offline_grace,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    envvar="GAMESTORM_PACKET_OFFLINE_GRACE",
+    help="Seconds a packet's holder may be offline (a reconnect) before it goes back.",
+)
 def serve(
     host: str,
     port: int,
@@ -160,6 +176,8 @@ def serve(
     notes_per_participant: int,
     participants_per_board: int,
     invite_seconds: float,
+    packet_tick: float,
+    packet_offline_grace: float,
 ) -> None:
     """Run the board server (HTTP, WebSocket and the browser client)."""
     import uvicorn
@@ -179,6 +197,8 @@ def serve(
         command_burst=max(_DEFAULTS.command_burst, int(commands_per_second * 3)),
         outbox_limit=outbox_limit,
         invite_seconds=invite_seconds,
+        packet_tick=packet_tick,
+        packet_offline_grace=packet_offline_grace,
         limits=Limits(
             max_notes_per_participant=notes_per_participant,
             max_participants=participants_per_board,

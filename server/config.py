@@ -46,4 +46,10 @@ class Settings:
     invite_seconds: float = 15 * 60
     #: Failed invite redeems per client address per minute (an invite cannot be guessed).
     invite_failures_per_minute: int = 10
+    #: Seconds between the room's checks for packets idle too long or held by someone
+    #: offline (only while a board in affinity has open packets).
+    packet_tick: float = 5.0
+    #: Seconds a packet's holder may be offline (a reconnect, a locked phone) before the
+    #: packet goes back to the pool.
+    packet_offline_grace: float = 15.0
     limits: Limits = field(default_factory=Limits)

@@ -38,6 +38,10 @@ STATUS = {
     "rate_limited": 429,
     "too_large": 413,
     "expired": 410,
+    # WebSocket-only codes (issue 12), here so every code has a status
+    "packets_off": 409,
+    "too_many_columns": 422,
+    "no_subset": 409,
 }
 
 

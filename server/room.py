@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gamestorm import games
-from gamestorm.games.commands import Command, SetTimer
+from gamestorm.games.commands import Command, ReleasePackets, SetTimer
 
 from .connection import CLOSE_INTERNAL, Connection
 from .storage import Storage, TokenGrant
@@ -32,6 +32,8 @@ log = logging.getLogger("gamestorm.room")
 MAX_BATCH = 512
 #: Sockets that only watch (the projector, a shared results link): not counted as online.
 READ_ONLY_ROLES = frozenset({"projector", "viewer"})
+#: The sender of the room's own commands (the packet tick): no socket has this role.
+SYSTEM = games.Actor("system", "system")
 
 
 @dataclass(slots=True)
@@ -80,6 +82,13 @@ class Room:
     link_scope: str | None = None
     replay_window: int = 20_000
     presence_interval: float = 0.25
+    #: The packet tick (``Settings.packet_tick``) and how long a holder may be offline.
+    packet_tick: float = 5.0
+    packet_offline_grace: float = 15.0
+    #: Participant id -> when their last socket closed (``time.time()``); absent: online,
+    #: or not seen since the room loaded (then offline since ``loaded_at``).
+    offline_since: dict[str, float] = field(default_factory=dict)
+    loaded_at: float = field(default_factory=time.time)
     #: Called when the room can no longer trust its state (a failed commit).
     on_broken: Callable[[Room], None] | None = None
     entries: list[LogEntry] = field(default_factory=list)
@@ -91,6 +100,7 @@ class Room:
     queue: asyncio.Queue[Job | None] = field(default_factory=lambda: asyncio.Queue(maxsize=10_000))
     _writer: asyncio.Task[None] | None = None
     _presence_handle: asyncio.TimerHandle | None = None
+    _ticker: asyncio.Task[None] | None = None
     broken: bool = False
     #: Shutting down: queued commands still run, new ones are refused.
     stopping: bool = False
@@ -123,10 +133,14 @@ class Room:
 
     def start(self) -> None:
         self._writer = asyncio.create_task(self._write_loop(), name=f"writer-{self.board_id}")
+        if self.state.sharing is not None:
+            self._ticker = asyncio.create_task(self._tick_loop(), name=f"tick-{self.board_id}")
 
     async def stop(self) -> None:
         """Finish what is queued, then stop the writer."""
         self.stopping = True
+        if self._ticker is not None:
+            self._ticker.cancel()
         if self._writer is None:
             return
         if not self._writer.done():
@@ -156,6 +170,32 @@ class Room:
         if not self.submit(Job(command, None, future=future, grants=grants)):
             raise games.Rejection("rate_limited", "the board is busy; try again")
         return await future
+
+    async def _tick_loop(self) -> None:
+        """Give back packets idle too long or held by someone gone (``packets.release``)."""
+        while not (self.broken or self.stopping):
+            await asyncio.sleep(self.packet_tick)
+            state = self.state
+            if state.phase.type != "affinity" or not state.packets:
+                continue
+            now = time.time()
+            self.submit(Job(ReleasePackets(now=now, offline=self.offline(now)), SYSTEM))
+
+    def offline(self, now: float) -> tuple[str, ...]:
+        """Holders and waiters with no socket for at least the grace."""
+        state = self.state
+        online = {c.viewer_id for c in self.clients}
+        people = [*state.packet_of_holder, *state.waiting_now()]
+        return tuple(
+            sorted(
+                {
+                    p
+                    for p in people
+                    if p not in online
+                    and now - self.offline_since.get(p, self.loaded_at) >= self.packet_offline_grace
+                }
+            )
+        )
 
     async def _write_loop(self) -> None:
         stopping = False
@@ -216,6 +256,8 @@ class Room:
             if isinstance(job.command, SetTimer):
                 self._set_timer(job.command.seconds, now)
             self._reply_ack(job, seq - 1 if outcome else state.seq)
+        if new_events and state.sharing is not None:
+            self._presence_soon()  # the counts moved: presence carries them
 
     def _break(self, batch: list[Job]) -> None:
         """The state may be ahead of the database: stop, and let the hub reload the board."""
@@ -287,11 +329,14 @@ class Room:
         """
         client.send(self.welcome(client, since))
         self.clients.add(client)
+        self.offline_since.pop(client.viewer_id, None)
         self._presence_soon()
 
     def detach(self, client: Connection) -> None:
         if client in self.clients:
             self.clients.discard(client)
+            if not any(c.viewer_id == client.viewer_id for c in self.clients):
+                self.offline_since[client.viewer_id] = time.time()
             self._presence_soon()
 
     def welcome(self, client: Connection, since: int | None) -> str:
@@ -349,6 +394,8 @@ class Room:
             "typing": len({c.viewer_id for c in self.clients if c.typing}),
             "timer": self.timer.to_dict() if self.timer else None,
             "server_time": time.time(),
+            # how far the room has got (counts only, the same for everyone)
+            "counts": games.score(self.state),
         }
         public = encode(frame)
         facilitator = encode({**frame, "online_ids": sorted(online)})

@@ -67,12 +67,14 @@ class Board:
         top_n: int = 3,
         prompt: str | None = None,
         game: Game | None = None,
+        sharing: Mapping[str, Any] | None = None,
     ) -> None:
         options: dict[str, Any] = {
             "title": "Kundentag",
             "anonymous": anonymous,
             "criteria": list(criteria),
             "top_n": top_n,
+            **(sharing or {}),  # work sharing options (issue 12), top-level like the others
         }
         if prompt is not None:
             options["prompt"] = prompt

@@ -69,6 +69,14 @@ FRAMES: dict[str, dict[str, Any]] = {
     "column.propose": {"column_id": "c-1", "name": "Kunden zuerst"},
     "column.name": {"column_id": "c-1", "name": "Kunden zuerst"},
     "selection.decide": {"selected": ["c-1", "c-3"], "reason": "c-3 is cheaper"},
+    # Work sharing (issue 12): the realistic board has 6 notes (packets switch on by
+    # themselves from 150) and 4 candidates (subsets from 8), so both are off.
+    "packet.request": {},
+    "packet.confirm": {"packet_id": "pk-1"},
+    "packet.return": {"packet_id": "pk-1"},
+    "packets.switch": {"enabled": True},
+    "column.merge": {"source": "c-5", "target": "c-1"},
+    "subset.request": {},
 }
 
 EXPECTED: dict[str, dict[str, Row]] = {
@@ -189,6 +197,54 @@ EXPECTED: dict[str, dict[str, Row]] = {
         "name": Row(PF, F, F, F),
         "rank": Row(PF, F, F, F),
         "close": Row("invalid", F, F, F),
+    },
+    "packet.request": {
+        "ignite": Row(F, PF, PF, F),
+        "generate": Row(F, PF, PF, F),
+        "affinity": Row(F, "packets_off", "packets_off", F),
+        "name": Row(F, PF, PF, F),
+        "rank": Row(F, PF, PF, F),
+        "close": Row(F, PF, PF, F),
+    },
+    "packet.confirm": {
+        "ignite": Row(F, PF, PF, F),
+        "generate": Row(F, PF, PF, F),
+        "affinity": Row(F, "not_found", "not_found", F),  # no one holds pk-1
+        "name": Row(F, PF, PF, F),
+        "rank": Row(F, PF, PF, F),
+        "close": Row(F, PF, PF, F),
+    },
+    "packet.return": {
+        "ignite": Row(F, PF, PF, F),
+        "generate": Row(F, PF, PF, F),
+        "affinity": Row(F, "not_found", "not_found", F),
+        "name": Row(F, PF, PF, F),
+        "rank": Row(F, PF, PF, F),
+        "close": Row(F, PF, PF, F),
+    },
+    "packets.switch": {
+        "ignite": Row(PF, F, F, F),
+        "generate": Row(PF, F, F, F),
+        "affinity": Row(ok("packets.switched"), F, F, F),
+        "name": Row(PF, F, F, F),
+        "rank": Row(PF, F, F, F),
+        "close": Row(PF, F, F, F),
+    },
+    "column.merge": {
+        "ignite": Row(PF, F, F, F),
+        "generate": Row(PF, F, F, F),
+        "affinity": Row(ok("column.merged"), F, F, F),
+        "name": Row(PF, F, F, F),
+        "rank": Row(PF, F, F, F),
+        "close": Row(PF, F, F, F),
+    },
+    "subset.request": {
+        "ignite": Row(F, PF, PF, F),
+        "generate": Row(F, PF, PF, F),
+        "affinity": Row(F, PF, PF, F),
+        "name": Row(F, PF, PF, F),
+        "rank": Row(F, "invalid", "invalid", F),  # 4 candidates: everyone ranks all
+        "close": Row(F, PF, PF, F),
     },
 }
 

@@ -89,7 +89,11 @@ async def test_typing_is_a_count_of_people_never_their_ids(live_server: LiveServ
                 "typing",
                 "timer",
                 "server_time",
+                "counts",  # issue 12: how far the room has got, counts only
             }
+            assert all(
+                isinstance(v, (int, bool, dict)) or v is None for v in frame["counts"].values()
+            )
     # a phase change ends every draft
     await cem.send_raw(json.dumps({"type": "typing", "typing": True}))
     await fac.wait_for(lambda c: last_presence(c).get("typing") == 1)
