@@ -342,7 +342,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--participants", type=int, default=1000)
     parser.add_argument("--notes-each", type=int, default=5)
     parser.add_argument("--columns", type=int, default=40)
-    parser.add_argument("--subset-size", type=int, default=5)
+    parser.add_argument("--subset-size", type=int, default=7)
     parser.add_argument("--noise", type=float, default=3.0, help="std dev of the noise, in places")
     parser.add_argument("--packets-from", type=int, default=150)
     parser.add_argument("--seed", type=int, default=1)

@@ -35,7 +35,7 @@ SHARING_DEFAULTS: dict[str, Any] = {
     "second_look": None,
     "max_columns": 40,
     "subsets_from": 7,
-    "subset_size": 5,
+    "subset_size": 7,
 }
 
 

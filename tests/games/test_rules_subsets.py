@@ -42,7 +42,7 @@ def test_a_subset_per_criterion_private_and_idempotent() -> None:
     assert {e.criterion for e in events} == {"impact", "effort"}  # type: ignore[union-attr]
     for event in events:
         assert isinstance(event, ev.SubsetAssigned)
-        assert len(event.candidates or ()) == 5 == len(set(event.candidates or ()))
+        assert len(event.candidates or ()) == 7 == len(set(event.candidates or ()))
         public = public_variant(event)
         assert public["participant_id"] is None and public["candidates"] is None
         assert not strings_in(public) & (set(board.state.candidates) | {p0.id})

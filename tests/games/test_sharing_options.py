@@ -26,7 +26,7 @@ def test_new_boards_store_every_option_with_defaults() -> None:
         "second_look": None,
         "max_columns": 40,
         "subsets_from": 7,
-        "subset_size": 5,
+        "subset_size": 7,
     }
     assert created(packet_size=3, second_look=False, max_columns=500) == {
         **SHARING_DEFAULTS,
