@@ -22,6 +22,7 @@ CODES = frozenset(
         "rate_limited",
         "too_large",
         "expired",
+        "unavailable",
     }
 )
 

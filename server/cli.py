@@ -44,6 +44,25 @@ def startup_line(link: PublicLink, host: str, port: int, db: str) -> str:
     return f"Gamestorm is running on port {port}: open http://localhost:{port}/  {tail}"
 
 
+def _check_db(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Refuse a database that keeps nothing, unless asked for by name (``--db memory``)."""
+    from .storage import MEMORY_URL, in_memory
+
+    if value == "memory":
+        return MEMORY_URL
+    try:
+        memory = in_memory(value)
+    except Exception:  # noqa: BLE001 - SQLAlchemy's URL parser raises its own ArgumentError
+        raise click.BadParameter(f"{value!r} is not a database URL") from None
+    if memory:
+        raise click.BadParameter(
+            f"{value!r} is a database in memory: every board would be lost when the server "
+            "stops. Give a file (sqlite+aiosqlite:///gamestorm.db), or pass --db memory to "
+            "run a demo that keeps nothing."
+        )
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Gamestorm: a real-time board for Gamestorming workshops."""
@@ -73,7 +92,14 @@ def main() -> None:
     help="Base URL phones use to reach this server, e.g. http://192.168.1.20:8000 "
     "(default: this machine's LAN address when listening on 0.0.0.0).",
 )
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLAlchemy database URL.")
+@click.option(
+    "--db",
+    default=DEFAULT_DB,
+    show_default=True,
+    callback=_check_db,
+    help="SQLAlchemy database URL; 'memory' for a demo that keeps nothing (an in-memory "
+    "URL is refused).",
+)
 @click.option(
     "--log-level",
     default="info",
@@ -166,6 +192,7 @@ def serve(
 
     from .app import build_app
     from .serving import DrainingServer
+    from .storage import MEMORY_URL
 
     link = public_link(host, port, public_url)
     settings = Settings(
@@ -199,7 +226,12 @@ def serve(
         timeout_graceful_shutdown=10,
         server_header=False,
     )
-    click.echo(startup_line(link, host, port, db))
+    click.echo(startup_line(link, host, port, "memory" if db == MEMORY_URL else db))
+    if db == MEMORY_URL:
+        click.echo(
+            "WARNING: --db memory: nothing is kept; every board is lost when the server stops.",
+            err=True,
+        )
     if link.warning:
         click.echo(f"Warning: {link.warning}")
     DrainingServer(config, app.state.hub).run()

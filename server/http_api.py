@@ -23,7 +23,7 @@ from gamestorm import games
 from . import exports
 from .config import Settings
 from .hub import Hub
-from .storage import BoardRow
+from .storage import BoardRow, StorageUnavailable
 from .tokens import hash_token, is_join_code, normalize_join_code
 from .wire import decode_object
 
@@ -38,6 +38,7 @@ STATUS = {
     "rate_limited": 429,
     "too_large": 413,
     "expired": 410,
+    "unavailable": 503,
 }
 
 
@@ -262,7 +263,14 @@ async def export_board(request: Request) -> Response:
 
 
 async def healthz(request: Request) -> Response:
-    return JSONResponse({"ok": True, "boards_live": len(_hub(request).rooms)})
+    """Up, and able to keep what it acknowledges (503 once the database file is gone)."""
+    hub = _hub(request)
+    try:
+        hub.storage.check()
+    except StorageUnavailable as fault:
+        body = {"ok": False, "error": "unavailable", "message": str(fault)}
+        return JSONResponse({**body, "boards_live": len(hub.rooms)}, status_code=503)
+    return JSONResponse({"ok": True, "boards_live": len(hub.rooms)})
 
 
 routes = [

@@ -123,6 +123,7 @@ class Hub:
         room = await self.room(board.id)
         if room is None:  # pragma: no cover - a board row always has its first event
             raise games.Rejection("not_found", "no board has this join code")
+        self.storage.check()  # a join that cannot be kept is refused (503), not queued
         participant_id, token = new_id(), new_token()
         grant = TokenGrant(hash_token(token), board.id, participant_id, "participant")
         if not isinstance(name, str):

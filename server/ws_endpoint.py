@@ -22,7 +22,7 @@ from .config import Settings
 from .connection import CLOSE_INTERNAL, CLOSE_NOT_YET, CLOSE_POLICY, CLOSE_TOO_BIG, Connection
 from .hub import Hub
 from .room import Job, Room
-from .storage import TokenGrant
+from .storage import StorageUnavailable, TokenGrant
 from .tokens import hash_token
 from .wire import decode_object, encode, error_frame
 
@@ -155,6 +155,12 @@ async def _serve(websocket: Any, settings: Settings, room: Room, conn: Connectio
                     "bad_request", f"'cid' must be a string of 1 to {CID_MAX} characters"
                 )
             command = parse_command(frame)
+            try:
+                room.storage.check()  # a stat: the database file is still there
+            except StorageUnavailable:  # nothing could be kept: never acked
+                raise games.Rejection(
+                    "unavailable", "the server cannot save right now; nothing was changed"
+                ) from None
             if not room.submit(Job(command, actor, client=conn, cid=cid)):
                 raise games.Rejection("rate_limited", "the board is busy; try again")
         except games.Rejection as rejection:
@@ -210,9 +216,7 @@ async def _receive_text(websocket: Any, settings: Settings) -> str:
     return str(text)
 
 
-async def _refuse(
-    websocket: Any, code: str, message: str, close_code: int, **details: str
-) -> None:
+async def _refuse(websocket: Any, code: str, message: str, close_code: int, **details: str) -> None:
     try:
         await websocket.send_text(
             encode({"type": "error", "cid": None, "code": code, "message": message, **details})

@@ -383,6 +383,8 @@ const STRINGS = {
     "aff.noMatch": "No note contains that.",
     "aff.matches": "{n} found",
     "aff.moreMatches": "{n} more found; type more to narrow",
+    // --- hardening (issue 16, operator faults) ---
+    "error.unavailable": "The server cannot save right now; nothing was changed. Tell the facilitator.",
   },
   de: {
     "app.name": "Gamestorm",
@@ -765,6 +767,8 @@ const STRINGS = {
     "aff.noMatch": "Keine Notiz enthält das.",
     "aff.matches": "{n} gefunden",
     "aff.moreMatches": "{n} weitere gefunden; tippe mehr, um einzugrenzen",
+    // --- hardening (issue 16, operator faults) ---
+    "error.unavailable": "Der Server kann gerade nicht speichern; nichts wurde geändert. Sag es der Moderation.",
   },
 };
 
