@@ -52,7 +52,10 @@ def build_app(settings: Settings | None = None) -> Starlette:
     app.state.settings = settings
     app.state.hub = Hub(storage, builtin_games(), settings)
     app.state.join_throttle = http_api.JoinThrottle(
-        settings.failed_joins, settings.failed_joins_window, settings.joins_per_minute
+        settings.failed_joins,
+        settings.failed_joins_window,
+        settings.joins_per_minute,
+        settings.failed_lookups_per_minute,
     )
     app.state.access = access.Access(settings)
     return app

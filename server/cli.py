@@ -133,6 +133,24 @@ def main() -> None:
     help="Seconds over which wrong join codes are counted.",
 )
 @click.option(
+    "--failed-lookups-per-minute",
+    default=_DEFAULTS.failed_lookups_per_minute,
+    show_default=True,
+    type=click.IntRange(min=1),
+    envvar="GAMESTORM_FAILED_LOOKUPS_PER_MINUTE",
+    help="Wrong join codes per minute from all addresses together; then addresses that "
+    "have been guessing wait, while people typing the right code still join.",
+)
+@click.option(
+    "--join-code-odds",
+    default=_DEFAULTS.join_code_odds,
+    show_default=True,
+    type=click.FloatRange(min=0, max=1, min_open=True),
+    envvar="GAMESTORM_JOIN_CODE_ODDS",
+    help="Largest chance that one guessed join code hits some board: new codes get longer "
+    "(6, 7, 8 ... characters) as boards accumulate.",
+)
+@click.option(
     "--commands-per-second",
     default=_DEFAULTS.commands_per_second,
     show_default=True,
@@ -181,6 +199,8 @@ def serve(
     joins_per_minute: int,
     failed_joins: int,
     failed_joins_window: float,
+    failed_lookups_per_minute: int,
+    join_code_odds: float,
     commands_per_second: float,
     outbox_limit: int,
     notes_per_participant: int,
@@ -200,6 +220,8 @@ def serve(
         joins_per_minute=joins_per_minute,
         failed_joins=failed_joins,
         failed_joins_window=failed_joins_window,
+        failed_lookups_per_minute=failed_lookups_per_minute,
+        join_code_odds=join_code_odds,
         public_url=link.url,
         public_url_scope=link.scope,
         commands_per_second=commands_per_second,

@@ -31,6 +31,13 @@ class Settings:
     #: guessed). High enough for a room of people who mistype the code now and then.
     failed_joins: int = 50
     failed_joins_window: float = 600.0
+    #: Wrong join codes per minute from all addresses together. Once spent, an address
+    #: that has missed ``SIEGE_ALLOWANCE`` times in its window waits (429), while
+    #: addresses with a clean record (a room typing the right code) are still answered.
+    failed_lookups_per_minute: int = 60
+    #: Largest chance that one guessed code hits some board: new codes get longer (6, 7,
+    #: 8, ... characters) as boards accumulate; old codes keep working.
+    join_code_odds: float = 1e-7
     #: Base URL phones use (``http://192.168.1.20:8000``), for the QR code, the create
     #: answer and the welcome; ``None``: unknown, pages use the address they were opened at.
     public_url: str | None = None

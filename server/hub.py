@@ -15,7 +15,7 @@ from .config import Settings
 from .connection import CLOSE_RESTART
 from .room import Room
 from .storage import BoardRow, Storage, TokenGrant
-from .tokens import hash_token, new_id, new_join_code, new_token
+from .tokens import hash_token, join_code_length, new_id, new_join_code, new_token
 
 CREATE_ATTEMPTS = 20
 
@@ -38,6 +38,8 @@ class Hub:
         self.settings = settings
         self.rooms: dict[str, Room] = {}
         self._loading: dict[str, asyncio.Lock] = {}
+        #: Boards in the database (every code of theirs resolves); read on first create.
+        self.boards_stored: int | None = None
 
     async def room(self, board_id: str) -> Room | None:
         """The live room of a board, loading it from its log on first use."""
@@ -98,8 +100,11 @@ class Hub:
             TokenGrant(hash_token(facilitator_token), board_id, facilitator_id, "facilitator"),
             TokenGrant(hash_token(projector_token), board_id, "projector-" + new_id(), "projector"),
         ]
+        if self.boards_stored is None:
+            self.boards_stored = await self.storage.count_boards()
+        length = join_code_length(self.boards_stored, self.settings.join_code_odds)
         for _ in range(CREATE_ATTEMPTS):
-            join_code = new_join_code()
+            join_code = new_join_code(length)
             if not await self.storage.join_code_taken(join_code):
                 break
         else:  # pragma: no cover - 887 million codes
@@ -109,6 +114,7 @@ class Hub:
             grants,
             games.to_dict(created),
         )
+        self.boards_stored += 1
         return {
             "board_id": board_id,
             "join_code": join_code,

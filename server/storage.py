@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, func, insert
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -242,6 +242,11 @@ class Storage:
 
     async def join_code_taken(self, join_code: str) -> bool:
         return await self.board_by_code(join_code) is not None
+
+    async def count_boards(self) -> int:
+        async with AsyncSession(self.engine) as session:
+            result = await session.exec(select(func.count()).select_from(BoardRow))
+            return int(result.one())
 
     async def board_ids(self) -> list[str]:
         async with AsyncSession(self.engine) as session:
