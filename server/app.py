@@ -29,6 +29,7 @@ def build_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await storage.open()
+        app.state.hub.start()
         try:
             yield
         finally:
@@ -57,6 +58,7 @@ def build_app(settings: Settings | None = None) -> Starlette:
         settings.joins_per_minute,
         settings.failed_lookups_per_minute,
     )
+    app.state.creations = http_api.PerMinute(settings.boards_per_minute)
     app.state.access = access.Access(settings)
     return app
 

@@ -151,6 +151,23 @@ def main() -> None:
     "(6, 7, 8 ... characters) as boards accumulate.",
 )
 @click.option(
+    "--boards-per-minute",
+    default=_DEFAULTS.boards_per_minute,
+    show_default=True,
+    type=click.IntRange(min=1),
+    envvar="GAMESTORM_BOARDS_PER_MINUTE",
+    help="Boards one client address may create per minute.",
+)
+@click.option(
+    "--idle-unload-seconds",
+    default=_DEFAULTS.idle_unload_seconds,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    envvar="GAMESTORM_IDLE_UNLOAD_SECONDS",
+    help="Unload a board from memory after this many seconds without clients or work "
+    "(it is loaded again from the database on next use); 0 keeps boards loaded.",
+)
+@click.option(
     "--commands-per-second",
     default=_DEFAULTS.commands_per_second,
     show_default=True,
@@ -201,6 +218,8 @@ def serve(
     failed_joins_window: float,
     failed_lookups_per_minute: int,
     join_code_odds: float,
+    boards_per_minute: int,
+    idle_unload_seconds: float,
     commands_per_second: float,
     outbox_limit: int,
     notes_per_participant: int,
@@ -222,6 +241,8 @@ def serve(
         failed_joins_window=failed_joins_window,
         failed_lookups_per_minute=failed_lookups_per_minute,
         join_code_odds=join_code_odds,
+        boards_per_minute=boards_per_minute,
+        idle_unload_seconds=idle_unload_seconds,
         public_url=link.url,
         public_url_scope=link.scope,
         commands_per_second=commands_per_second,

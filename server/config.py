@@ -53,4 +53,9 @@ class Settings:
     invite_seconds: float = 15 * 60
     #: Failed invite redeems per client address per minute (an invite cannot be guessed).
     invite_failures_per_minute: int = 10
+    #: Boards one client address may create per minute (a sliding minute).
+    boards_per_minute: int = 30
+    #: A board with no client, no queued command and no running timer for this many
+    #: seconds is unloaded from memory (loaded again from its log on next use); 0: never.
+    idle_unload_seconds: float = 600.0
     limits: Limits = field(default_factory=Limits)

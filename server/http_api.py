@@ -78,7 +78,39 @@ def public_base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
+class PerMinute:
+    """At most ``limit`` events per client address in a sliding minute (board creation)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.seen: dict[str, deque[float]] = {}
+
+    def wait(self, address: str) -> int | None:
+        """Seconds ``address`` must wait, or None, having counted this one if allowed."""
+        now = time.monotonic()
+        stamps = self.seen.setdefault(address, deque())
+        while stamps and stamps[0] < now - 60:
+            stamps.popleft()
+        if len(stamps) >= self.limit:
+            return max(1, int(stamps[0] + 60 - now) + 1)
+        stamps.append(now)
+        if len(self.seen) > 100_000:  # forget quiet addresses; memory stays bounded
+            for key in [k for k, v in self.seen.items() if not v or v[-1] < now - 60]:
+                del self.seen[key]
+        return None
+
+
 async def create_board(request: Request) -> Response:
+    creations: PerMinute = request.app.state.creations
+    wait = creations.wait(request.client.host if request.client else "?")
+    if wait is not None:
+        response = error_response(
+            "rate_limited",
+            f"more than {creations.limit} boards a minute from this network; "
+            f"try again in {wait} seconds",
+        )
+        response.headers["retry-after"] = str(wait)
+        return response
     try:
         options = await _json_body(request)
         created = await _hub(request).create_board(options)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import time
 import zoneinfo
+from collections.abc import AsyncIterator
 from typing import Any
 
 from gamestorm import games
@@ -31,25 +33,43 @@ def timezone_known(name: str) -> bool:
     return name in known_timezones()
 
 
+def _idle(room: Room, cutoff: float) -> bool:
+    """No client, nothing queued, no timer running, and unused since ``cutoff``."""
+    return (
+        not room.clients
+        and room.queue.empty()
+        and room.last_used < cutoff
+        and not room.stopping
+        and (room.timer is None or room.timer.ends_at < time.time())
+    )
+
+
 class Hub:
     def __init__(self, storage: Storage, catalog: dict[str, games.Game], settings: Settings):
         self.storage = storage
         self.catalog = catalog
         self.settings = settings
         self.rooms: dict[str, Room] = {}
-        self._loading: dict[str, asyncio.Lock] = {}
+        #: A lock per board being loaded or unloaded, with its number of users.
+        self._loading: dict[str, tuple[asyncio.Lock, list[int]]] = {}
+        self._sweeper: asyncio.Task[None] | None = None
         #: Boards in the database (every code of theirs resolves); read on first create.
         self.boards_stored: int | None = None
 
     async def room(self, board_id: str) -> Room | None:
-        """The live room of a board, loading it from its log on first use."""
+        """The live room of a board, loading it from its log on first use.
+
+        An unknown id costs one indexed query and leaves nothing behind: its lock is
+        dropped with its last waiter (it used to stay, about 240 bytes per id).
+        """
         room = self.rooms.get(board_id)
         if room is not None:
+            room.last_used = time.monotonic()
             return room
-        lock = self._loading.setdefault(board_id, asyncio.Lock())
-        async with lock:
+        async with self._board_lock(board_id):
             room = self.rooms.get(board_id)
             if room is not None:
+                room.last_used = time.monotonic()
                 return room
             log_events = await self.storage.load_events(board_id)
             if not log_events:
@@ -68,9 +88,50 @@ class Hub:
                 presence_interval=self.settings.presence_interval,
                 on_broken=self._forget,
             )
+            room.last_used = time.monotonic()
             room.start()
             self.rooms[board_id] = room
             return room
+
+    @contextlib.asynccontextmanager
+    async def _board_lock(self, board_id: str) -> AsyncIterator[None]:
+        """Loading and unloading one board never overlap; the lock lives while used."""
+        lock, users = self._loading.setdefault(board_id, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            users[0] -= 1
+            if not users[0]:
+                del self._loading[board_id]
+
+    def start(self) -> None:
+        """Begin unloading idle boards (from the app's lifespan)."""
+        if self.settings.idle_unload_seconds > 0 and self._sweeper is None:
+            self._sweeper = asyncio.create_task(self._sweep(), name="unload-idle-boards")
+
+    async def _sweep(self) -> None:
+        idle = self.settings.idle_unload_seconds
+        while True:
+            await asyncio.sleep(min(30.0, max(0.2, idle / 4)))
+            cutoff = time.monotonic() - idle
+            for board_id, room in list(self.rooms.items()):
+                if _idle(room, cutoff):
+                    await self._unload(board_id, room, cutoff)
+
+    async def _unload(self, board_id: str, room: Room, cutoff: float) -> None:
+        """Drop an idle room; a hello or join meanwhile waits and loads it from the log.
+
+        Under the board's lock, so a reload starts only after this room's writer has
+        finished (and committed) everything queued to it; a caller that already holds
+        the room used it within the last ``idle`` seconds, so it is not idle.
+        """
+        async with self._board_lock(board_id):
+            if self.rooms.get(board_id) is not room or not _idle(room, cutoff):
+                return
+            del self.rooms[board_id]
+            await room.stop()
 
     def _forget(self, room: Room) -> None:
         if self.rooms.get(room.board_id) is room:
@@ -145,6 +206,10 @@ class Hub:
 
     async def close(self) -> None:
         """Finish queued commands of every board and tell clients to come back."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
         for room in list(self.rooms.values()):
             await room.stop()
             for client in list(room.clients):

@@ -94,6 +94,8 @@ class Room:
     broken: bool = False
     #: Shutting down: queued commands still run, new ones are refused.
     stopping: bool = False
+    #: ``time.monotonic()`` of the last lookup through the hub (idle boards are unloaded).
+    last_used: float = 0.0
 
     @property
     def board_id(self) -> str:
@@ -292,6 +294,7 @@ class Room:
     def detach(self, client: Connection) -> None:
         if client in self.clients:
             self.clients.discard(client)
+            self.last_used = time.monotonic()  # idle from the last client's leaving
             self._presence_soon()
 
     def welcome(self, client: Connection, since: int | None) -> str:
