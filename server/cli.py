@@ -168,6 +168,14 @@ def main() -> None:
     "(it is loaded again from the database on next use); 0 keeps boards loaded.",
 )
 @click.option(
+    "--sockets-per-token",
+    default=_DEFAULTS.sockets_per_token,
+    show_default=True,
+    type=click.IntRange(min=1),
+    envvar="GAMESTORM_SOCKETS_PER_TOKEN",
+    help="Open WebSocket connections one token may hold; more are refused (close 4008).",
+)
+@click.option(
     "--commands-per-second",
     default=_DEFAULTS.commands_per_second,
     show_default=True,
@@ -220,6 +228,7 @@ def serve(
     join_code_odds: float,
     boards_per_minute: int,
     idle_unload_seconds: float,
+    sockets_per_token: int,
     commands_per_second: float,
     outbox_limit: int,
     notes_per_participant: int,
@@ -243,6 +252,7 @@ def serve(
         join_code_odds=join_code_odds,
         boards_per_minute=boards_per_minute,
         idle_unload_seconds=idle_unload_seconds,
+        sockets_per_token=sockets_per_token,
         public_url=link.url,
         public_url_scope=link.scope,
         commands_per_second=commands_per_second,

@@ -58,4 +58,7 @@ class Settings:
     #: A board with no client, no queued command and no running timer for this many
     #: seconds is unloaded from memory (loaded again from its log on next use); 0: never.
     idle_unload_seconds: float = 600.0
+    #: Open sockets one token may hold (a person with a phone, a laptop and a spare tab);
+    #: the next hello is refused with close 4008.
+    sockets_per_token: int = 4
     limits: Limits = field(default_factory=Limits)

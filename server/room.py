@@ -23,6 +23,7 @@ from typing import Any
 from gamestorm import games
 from gamestorm.games.commands import Command, SetTimer
 
+from .buckets import TokenBucket
 from .connection import CLOSE_INTERNAL, Connection
 from .storage import Storage, TokenGrant
 from .wire import encode, error_frame
@@ -94,6 +95,8 @@ class Room:
     broken: bool = False
     #: Shutting down: queued commands still run, new ones are refused.
     stopping: bool = False
+    #: Command rate per participant id, shared by all of their sockets.
+    buckets: dict[str, TokenBucket] = field(default_factory=dict)
     #: ``time.monotonic()`` of the last lookup through the hub (idle boards are unloaded).
     last_used: float = 0.0
 

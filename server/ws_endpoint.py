@@ -19,7 +19,14 @@ from gamestorm import games
 from gamestorm.games.commands import parse_command
 
 from .config import Settings
-from .connection import CLOSE_INTERNAL, CLOSE_NOT_YET, CLOSE_POLICY, CLOSE_TOO_BIG, Connection
+from .connection import (
+    CLOSE_INTERNAL,
+    CLOSE_NOT_YET,
+    CLOSE_POLICY,
+    CLOSE_TOO_BIG,
+    CLOSE_TOO_MANY,
+    Connection,
+)
 from .hub import Hub
 from .room import Job, Room
 from .storage import StorageUnavailable, TokenGrant
@@ -110,7 +117,18 @@ async def _greet(
             reason="not_closed",
         )
         return None
+    if sum(1 for c in room.clients if c.grant_hash == grant.hash) >= settings.sockets_per_token:
+        await _refuse(
+            websocket,
+            "rate_limited",
+            f"this token already has {settings.sockets_per_token} connections open; "
+            "close one (another tab or device) and try again",
+            CLOSE_TOO_MANY,
+            reason="too_many_connections",
+        )
+        return None
     conn.viewer_id, conn.role = grant.participant_id, grant.role
+    conn.bucket = room.buckets.setdefault(grant.participant_id, conn.bucket)
     conn.grant_hash = grant.hash
     participant = room.state.participants.get(grant.participant_id)
     conn.name = participant.name if participant else READ_ONLY_NAMES.get(grant.role, "Projector")
