@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -176,6 +177,23 @@ def main() -> None:
     help="Open WebSocket connections one token may hold; more are refused (close 4008).",
 )
 @click.option(
+    "--header-timeout",
+    default=_DEFAULTS.header_timeout,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    envvar="GAMESTORM_HEADER_TIMEOUT",
+    help="Seconds a request's headers (and a WebSocket handshake) may take; then 408.",
+)
+@click.option(
+    "--connections-per-address",
+    default=_DEFAULTS.connections_per_address,
+    show_default=True,
+    type=click.IntRange(min=1),
+    envvar="GAMESTORM_CONNECTIONS_PER_ADDRESS",
+    help="Open connections one client address may hold (a room behind one NAT needs about "
+    "two per person); then 503. Trusted proxy addresses are not capped.",
+)
+@click.option(
     "--commands-per-second",
     default=_DEFAULTS.commands_per_second,
     show_default=True,
@@ -229,6 +247,8 @@ def serve(
     boards_per_minute: int,
     idle_unload_seconds: float,
     sockets_per_token: int,
+    header_timeout: float,
+    connections_per_address: int,
     commands_per_second: float,
     outbox_limit: int,
     notes_per_participant: int,
@@ -239,6 +259,7 @@ def serve(
     import uvicorn
 
     from .app import build_app
+    from .guard import ConnectionBook, guarded_protocol, raise_open_files_limit
     from .serving import DrainingServer
     from .storage import MEMORY_URL
 
@@ -253,6 +274,8 @@ def serve(
         boards_per_minute=boards_per_minute,
         idle_unload_seconds=idle_unload_seconds,
         sockets_per_token=sockets_per_token,
+        header_timeout=header_timeout,
+        connections_per_address=connections_per_address,
         public_url=link.url,
         public_url_scope=link.scope,
         commands_per_second=commands_per_second,
@@ -265,9 +288,17 @@ def serve(
             max_columns=_DEFAULTS.limits.max_columns,
         ),
     )
+    raised = raise_open_files_limit()
     app = build_app(settings)
+    # the addresses uvicorn trusts as proxies (its default: FORWARDED_ALLOW_IPS or 127.0.0.1)
+    trusted = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+    book = ConnectionBook(
+        settings.connections_per_address,
+        frozenset(a.strip() for a in trusted.split(",") if a.strip()),
+    )
     config = uvicorn.Config(
         app,
+        http=guarded_protocol(settings.header_timeout, book),
         host=host,
         port=port,
         ws="websockets-sansio",
@@ -287,6 +318,8 @@ def serve(
         )
     if link.warning:
         click.echo(f"Warning: {link.warning}")
+    if raised is not None:
+        click.echo(f"Open files: raised the limit from {raised[0]} to {raised[1]}.")
     DrainingServer(config, app.state.hub).run()
 
 

@@ -61,4 +61,8 @@ class Settings:
     #: Open sockets one token may hold (a person with a phone, a laptop and a spare tab);
     #: the next hello is refused with close 4008.
     sockets_per_token: int = 4
+    #: Seconds a request's headers (the WebSocket handshake included) may take to arrive.
+    header_timeout: float = 10.0
+    #: Open connections (HTTP and WebSocket) per client address; then 503 and close.
+    connections_per_address: int = 500
     limits: Limits = field(default_factory=Limits)
