@@ -27,6 +27,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 expect.set_options(timeout=10_000)
 
 
+
+
 def chip(card: Any, name: str) -> Any:
     return card.locator(f'.naming-chip[data-proposal="{name}"]')
 
