@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import random
 import signal
@@ -253,9 +254,12 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
                     if (await http.get("/healthz")).status_code == 200:
                         break
                 await asyncio.sleep(0.1)
-            boards = [await create_board(http, i) for i in range(args.boards)]
             members: list[Member] = []
-            for b, board in enumerate(boards):
+            made = itertools.count()
+
+            async def open_board() -> dict[str, Any]:
+                b = next(made)
+                board = await create_board(http, b)
                 facilitator = Member(ws_base, board, board["facilitator_token"], stats)
                 await facilitator.connect()
                 await facilitator.command("phase.advance", "go", **{"from": "ignite"})
@@ -264,6 +268,14 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
                     member = Member(ws_base, board, await join(http, board, f"p{b}-{p}"), stats)
                     await member.connect()
                     members.append(member)
+                return board
+
+            boards = [await open_board() for _ in range(args.boards)]
+            # Workshops end: every so often the oldest board's people leave for good (it is
+            # unloaded once idle) and a new board starts, so each lives --board-minutes.
+            retire_every = args.board_minutes * 60 / max(1, args.boards - 2)
+            next_retire = time.monotonic() + retire_every
+            stats.bump("boards_retired", 0)
             started = time.monotonic()
             end = started + args.minutes * 60
             hostile_board = boards[0]
@@ -279,7 +291,7 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
             quiet: list[Member] = []  # the members of boards that empty out for a while
             next_sample = started
             tick = 1.0
-            per_tick = len(members) / args.note_interval * tick
+            per_tick = len(members) / args.note_interval * tick  # kept as boards rotate
             while time.monotonic() < end:
                 t0 = time.monotonic()
                 if t0 >= next_sample:
@@ -321,6 +333,17 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
                         await m.connect()
                         stats.reconnects += 1
                     quiet = []
+                if args.board_minutes and time.monotonic() >= next_retire:
+                    next_retire += retire_every
+                    done = boards.pop(2)  # boards 0 and 1 host the hostile clients
+                    for m in [m for m in members if m.board is done]:
+                        if m not in away and m not in quiet:
+                            await m.close()
+                        members.remove(m)
+                    away = [m for m in away if m.board is not done]
+                    quiet = [m for m in quiet if m.board is not done]
+                    boards.append(await open_board())
+                    stats.bump("boards_retired")
                 await asyncio.sleep(max(0.0, tick - (time.monotonic() - t0)))
             samples.append((time.monotonic() - started, rss_mib(server.pid)))
             await asyncio.gather(*hostiles, return_exceptions=True)
@@ -341,7 +364,7 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "minutes": args.minutes,
         "boards": args.boards,
-        "participants": len(members),
+        "participants_at_end": len(members),
         "commands_acked": len(stats.acked),
         "commands": stats.commands,
         "reconnects": stats.reconnects,
@@ -395,6 +418,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--minutes", type=float, default=30)
     p.add_argument("--boards", type=int, default=100)
     p.add_argument("--participants", type=int, default=8, help="per board at the start")
+    p.add_argument(
+        "--board-minutes",
+        type=float,
+        default=5,
+        help="each board's life: then its people leave and a new one starts (0: never)",
+    )
     p.add_argument(
         "--note-interval", type=float, default=40, help="seconds between one member's notes"
     )
