@@ -85,6 +85,7 @@ class Target:
                 sys.executable, "-m", "gamestorm.server.cli", "serve", "--port", str(self.port),
                 "--db", f"sqlite+aiosqlite:///{db}", "--log-level", "warning",
                 "--joins-per-minute", "1000000", "--commands-per-second", "1000",
+                "--boards-per-minute", "1000000", "--sockets-per-token", "1000000",
             ]  # fmt: skip
         else:
             cmd = [sys.executable, "-m", "bench.relay", "--port", str(self.port)]

@@ -25,6 +25,7 @@ CODES = frozenset(
         "packets_off",
         "too_many_columns",
         "no_subset",
+        "unavailable",
     }
 )
 

@@ -16,7 +16,7 @@ from . import access, http_api, pages
 from .catalog import builtin_games
 from .config import Settings
 from .hub import Hub
-from .storage import Storage
+from .storage import Storage, StorageUnavailable
 from .ws_endpoint import board_socket
 
 log = logging.getLogger("gamestorm")
@@ -29,6 +29,7 @@ def build_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await storage.open()
+        app.state.hub.start()
         try:
             yield
         finally:
@@ -43,13 +44,21 @@ def build_app(settings: Settings | None = None) -> Starlette:
             *pages.routes,
         ],
         lifespan=lifespan,
-        exception_handlers={HTTPException: _http_error, Exception: _internal_error},
+        exception_handlers={
+            HTTPException: _http_error,
+            StorageUnavailable: _storage_unavailable,
+            Exception: _internal_error,
+        },
     )
     app.state.settings = settings
     app.state.hub = Hub(storage, builtin_games(), settings)
     app.state.join_throttle = http_api.JoinThrottle(
-        settings.failed_joins, settings.failed_joins_window, settings.joins_per_minute
+        settings.failed_joins,
+        settings.failed_joins_window,
+        settings.joins_per_minute,
+        settings.failed_lookups_per_minute,
     )
+    app.state.creations = http_api.PerMinute(settings.boards_per_minute)
     app.state.access = access.Access(settings)
     return app
 
@@ -65,6 +74,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     }.get(status, "bad_request")
     detail = exc.detail if isinstance(exc, HTTPException) else "error"
     return JSONResponse({"error": code, "message": str(detail)}, status_code=status)
+
+
+async def _storage_unavailable(request: Request, exc: Exception) -> Response:
+    """The database cannot keep anything (file deleted): say so, acknowledge nothing."""
+    return JSONResponse({"error": "unavailable", "message": str(exc)}, status_code=503)
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -44,6 +45,25 @@ def startup_line(link: PublicLink, host: str, port: int, db: str) -> str:
     return f"Gamestorm is running on port {port}: open http://localhost:{port}/  {tail}"
 
 
+def _check_db(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Refuse a database that keeps nothing, unless asked for by name (``--db memory``)."""
+    from .storage import MEMORY_URL, in_memory
+
+    if value == "memory":
+        return MEMORY_URL
+    try:
+        memory = in_memory(value)
+    except Exception:  # noqa: BLE001 - SQLAlchemy's URL parser raises its own ArgumentError
+        raise click.BadParameter(f"{value!r} is not a database URL") from None
+    if memory:
+        raise click.BadParameter(
+            f"{value!r} is a database in memory: every board would be lost when the server "
+            "stops. Give a file (sqlite+aiosqlite:///gamestorm.db), or pass --db memory to "
+            "run a demo that keeps nothing."
+        )
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Gamestorm: a real-time board for Gamestorming workshops."""
@@ -73,7 +93,14 @@ def main() -> None:
     help="Base URL phones use to reach this server, e.g. http://192.168.1.20:8000 "
     "(default: this machine's LAN address when listening on 0.0.0.0).",
 )
-@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLAlchemy database URL.")
+@click.option(
+    "--db",
+    default=DEFAULT_DB,
+    show_default=True,
+    callback=_check_db,
+    help="SQLAlchemy database URL; 'memory' for a demo that keeps nothing (an in-memory "
+    "URL is refused).",
+)
 @click.option(
     "--log-level",
     default="info",
@@ -105,6 +132,66 @@ def main() -> None:
     type=click.FloatRange(min=1),
     envvar="GAMESTORM_FAILED_JOINS_WINDOW",
     help="Seconds over which wrong join codes are counted.",
+)
+@click.option(
+    "--failed-lookups-per-minute",
+    default=_DEFAULTS.failed_lookups_per_minute,
+    show_default=True,
+    type=click.IntRange(min=1),
+    envvar="GAMESTORM_FAILED_LOOKUPS_PER_MINUTE",
+    help="Wrong join codes per minute from all addresses together; then addresses that "
+    "have been guessing wait, while people typing the right code still join.",
+)
+@click.option(
+    "--join-code-odds",
+    default=_DEFAULTS.join_code_odds,
+    show_default=True,
+    type=click.FloatRange(min=0, max=1, min_open=True),
+    envvar="GAMESTORM_JOIN_CODE_ODDS",
+    help="Largest chance that one guessed join code hits some board: new codes get longer "
+    "(6, 7, 8 ... characters) as boards accumulate.",
+)
+@click.option(
+    "--boards-per-minute",
+    default=_DEFAULTS.boards_per_minute,
+    show_default=True,
+    type=click.IntRange(min=1),
+    envvar="GAMESTORM_BOARDS_PER_MINUTE",
+    help="Boards one client address may create per minute.",
+)
+@click.option(
+    "--idle-unload-seconds",
+    default=_DEFAULTS.idle_unload_seconds,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    envvar="GAMESTORM_IDLE_UNLOAD_SECONDS",
+    help="Unload a board from memory after this many seconds without clients or work "
+    "(it is loaded again from the database on next use); 0 keeps boards loaded.",
+)
+@click.option(
+    "--sockets-per-token",
+    default=_DEFAULTS.sockets_per_token,
+    show_default=True,
+    type=click.IntRange(min=1),
+    envvar="GAMESTORM_SOCKETS_PER_TOKEN",
+    help="Open WebSocket connections one token may hold; more are refused (close 4008).",
+)
+@click.option(
+    "--header-timeout",
+    default=_DEFAULTS.header_timeout,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    envvar="GAMESTORM_HEADER_TIMEOUT",
+    help="Seconds a request's headers (and a WebSocket handshake) may take; then 408.",
+)
+@click.option(
+    "--connections-per-address",
+    default=_DEFAULTS.connections_per_address,
+    show_default=True,
+    type=click.IntRange(min=1),
+    envvar="GAMESTORM_CONNECTIONS_PER_ADDRESS",
+    help="Open connections one client address may hold (a room behind one NAT needs about "
+    "two per person); then 503. Trusted proxy addresses are not capped.",
 )
 @click.option(
     "--commands-per-second",
@@ -171,6 +258,13 @@ def serve(
     joins_per_minute: int,
     failed_joins: int,
     failed_joins_window: float,
+    failed_lookups_per_minute: int,
+    join_code_odds: float,
+    boards_per_minute: int,
+    idle_unload_seconds: float,
+    sockets_per_token: int,
+    header_timeout: float,
+    connections_per_address: int,
     commands_per_second: float,
     outbox_limit: int,
     notes_per_participant: int,
@@ -183,7 +277,9 @@ def serve(
     import uvicorn
 
     from .app import build_app
+    from .guard import ConnectionBook, guarded_protocol, raise_open_files_limit
     from .serving import DrainingServer
+    from .storage import MEMORY_URL
 
     link = public_link(host, port, public_url)
     settings = Settings(
@@ -191,6 +287,13 @@ def serve(
         joins_per_minute=joins_per_minute,
         failed_joins=failed_joins,
         failed_joins_window=failed_joins_window,
+        failed_lookups_per_minute=failed_lookups_per_minute,
+        join_code_odds=join_code_odds,
+        boards_per_minute=boards_per_minute,
+        idle_unload_seconds=idle_unload_seconds,
+        sockets_per_token=sockets_per_token,
+        header_timeout=header_timeout,
+        connections_per_address=connections_per_address,
         public_url=link.url,
         public_url_scope=link.scope,
         commands_per_second=commands_per_second,
@@ -205,9 +308,17 @@ def serve(
             max_columns=_DEFAULTS.limits.max_columns,
         ),
     )
+    raised = raise_open_files_limit()
     app = build_app(settings)
+    # the addresses uvicorn trusts as proxies (its default: FORWARDED_ALLOW_IPS or 127.0.0.1)
+    trusted = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+    book = ConnectionBook(
+        settings.connections_per_address,
+        frozenset(a.strip() for a in trusted.split(",") if a.strip()),
+    )
     config = uvicorn.Config(
         app,
+        http=guarded_protocol(settings.header_timeout, book),
         host=host,
         port=port,
         ws="websockets-sansio",
@@ -219,9 +330,16 @@ def serve(
         timeout_graceful_shutdown=10,
         server_header=False,
     )
-    click.echo(startup_line(link, host, port, db))
+    click.echo(startup_line(link, host, port, "memory" if db == MEMORY_URL else db))
+    if db == MEMORY_URL:
+        click.echo(
+            "WARNING: --db memory: nothing is kept; every board is lost when the server stops.",
+            err=True,
+        )
     if link.warning:
         click.echo(f"Warning: {link.warning}")
+    if raised is not None:
+        click.echo(f"Open files: raised the limit from {raised[0]} to {raised[1]}.")
     DrainingServer(config, app.state.hub).run()
 
 

@@ -31,6 +31,13 @@ class Settings:
     #: guessed). High enough for a room of people who mistype the code now and then.
     failed_joins: int = 50
     failed_joins_window: float = 600.0
+    #: Wrong join codes per minute from all addresses together. Once spent, an address
+    #: that has missed ``SIEGE_ALLOWANCE`` times in its window waits (429), while
+    #: addresses with a clean record (a room typing the right code) are still answered.
+    failed_lookups_per_minute: int = 60
+    #: Largest chance that one guessed code hits some board: new codes get longer (6, 7,
+    #: 8, ... characters) as boards accumulate; old codes keep working.
+    join_code_odds: float = 1e-7
     #: Base URL phones use (``http://192.168.1.20:8000``), for the QR code, the create
     #: answer and the welcome; ``None``: unknown, pages use the address they were opened at.
     public_url: str | None = None
@@ -52,4 +59,16 @@ class Settings:
     #: Seconds a packet's holder may be offline (a reconnect, a locked phone) before the
     #: packet goes back to the pool.
     packet_offline_grace: float = 15.0
+    #: Boards one client address may create per minute (a sliding minute).
+    boards_per_minute: int = 30
+    #: A board with no client, no queued command and no running timer for this many
+    #: seconds is unloaded from memory (loaded again from its log on next use); 0: never.
+    idle_unload_seconds: float = 600.0
+    #: Open sockets one token may hold (a person with a phone, a laptop and a spare tab);
+    #: the next hello is refused with close 4008.
+    sockets_per_token: int = 4
+    #: Seconds a request's headers (the WebSocket handshake included) may take to arrive.
+    header_timeout: float = 10.0
+    #: Open connections (HTTP and WebSocket) per client address; then 503 and close.
+    connections_per_address: int = 500
     limits: Limits = field(default_factory=Limits)

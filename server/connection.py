@@ -16,12 +16,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections import deque
 from collections.abc import Coroutine, Generator
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from .buckets import TokenBucket
 
 log = logging.getLogger("gamestorm.connection")
 
@@ -36,6 +37,8 @@ CLOSE_RESTART = 1012
 CLOSE_SIGNED_OUT = 4001
 #: A share link's viewer came before the board closed: nothing to show yet, retry later.
 CLOSE_NOT_YET = 4003
+#: The token already holds ``Settings.sockets_per_token`` sockets: close one first.
+CLOSE_TOO_MANY = 4008
 
 EVENT_HEAD = '{"type":"event",'
 #: A batched frame carries at most this many events (a reveal is one large event anyway).
@@ -57,10 +60,8 @@ class Connection:
         self._wakeup = asyncio.Event()
         self._close: tuple[int, str] | None = None
         self._pump: asyncio.Task[None] | None = None
-        self._rate = rate
-        self._burst = float(burst)
-        self._tokens = float(burst)
-        self._stamp = time.monotonic()
+        #: Its own until the hello names a participant, then the participant's (shared).
+        self.bucket = TokenBucket(rate, burst)
         self.batch = _wants_batch(websocket)
         #: A send that had to wait for the socket (backpressure); the pump finishes it.
         self._pending: _Rest | None = None
@@ -121,13 +122,7 @@ class Connection:
 
     def allow_command(self) -> bool:
         """Token bucket: ``rate`` commands a second, bursts up to ``burst``."""
-        now = time.monotonic()
-        self._tokens = min(self._burst, self._tokens + (now - self._stamp) * self._rate)
-        self._stamp = now
-        if self._tokens >= 1.0:
-            self._tokens -= 1.0
-            return True
-        return False
+        return self.bucket.take()
 
     async def flushed(self, within: float) -> None:
         """Wait until everything queued is written (or ``within`` seconds pass)."""

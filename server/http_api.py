@@ -23,7 +23,7 @@ from gamestorm import games
 from . import exports
 from .config import Settings
 from .hub import Hub
-from .storage import BoardRow
+from .storage import BoardRow, StorageUnavailable
 from .tokens import hash_token, is_join_code, normalize_join_code
 from .wire import decode_object
 
@@ -42,6 +42,7 @@ STATUS = {
     "packets_off": 409,
     "too_many_columns": 422,
     "no_subset": 409,
+    "unavailable": 503,
 }
 
 
@@ -81,7 +82,39 @@ def public_base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
+class PerMinute:
+    """At most ``limit`` events per client address in a sliding minute (board creation)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.seen: dict[str, deque[float]] = {}
+
+    def wait(self, address: str) -> int | None:
+        """Seconds ``address`` must wait, or None, having counted this one if allowed."""
+        now = time.monotonic()
+        stamps = self.seen.setdefault(address, deque())
+        while stamps and stamps[0] < now - 60:
+            stamps.popleft()
+        if len(stamps) >= self.limit:
+            return max(1, int(stamps[0] + 60 - now) + 1)
+        stamps.append(now)
+        if len(self.seen) > 100_000:  # forget quiet addresses; memory stays bounded
+            for key in [k for k, v in self.seen.items() if not v or v[-1] < now - 60]:
+                del self.seen[key]
+        return None
+
+
 async def create_board(request: Request) -> Response:
+    creations: PerMinute = request.app.state.creations
+    wait = creations.wait(request.client.host if request.client else "?")
+    if wait is not None:
+        response = error_response(
+            "rate_limited",
+            f"more than {creations.limit} boards a minute from this network; "
+            f"try again in {wait} seconds",
+        )
+        response.headers["retry-after"] = str(wait)
+        return response
     try:
         options = await _json_body(request)
         created = await _hub(request).create_board(options)
@@ -103,6 +136,11 @@ async def create_board(request: Request) -> Response:
     return JSONResponse(created, status_code=201)
 
 
+#: Misses an address may have in its window and still be answered once the overall
+#: budget is spent (a typo or two is not an attack).
+SIEGE_ALLOWANCE = 3
+
+
 class JoinThrottle:
     """Throttles guessing join codes per client address, not people joining a board.
 
@@ -112,12 +150,25 @@ class JoinThrottle:
     address is over it, every attempt from it waits, right code or not: answering a right
     code then would tell a guesser which code is right. Successful joins have their own,
     generous cap per minute, so one address cannot add participants without bound.
+
+    Many addresses together share one budget of misses a minute. Once it is spent (an
+    attack from many addresses), an address that has missed ``SIEGE_ALLOWANCE`` times in
+    its window waits; one with fewer (a room typing the right code, a typist with a typo
+    or two) is still answered, so an attack does not lock a real room out.
     """
 
-    def __init__(self, failures: int, window: float, joins_per_minute: int) -> None:
+    def __init__(
+        self, failures: int, window: float, joins_per_minute: int, overall_per_minute: int = 0
+    ) -> None:
         self.failures_allowed = failures
         self.window = window
         self.joins_per_minute = joins_per_minute
+        #: Misses from all addresses in the last minute (at most the budget are kept).
+        self.overall_per_minute = overall_per_minute
+        self.overall: deque[float] = deque(maxlen=max(1, overall_per_minute))
+        #: Lookups under way (counted as misses until known, so parallel guesses from
+        #: many addresses cannot overshoot the budget).
+        self.pending = 0
         self.failed: dict[str, deque[float]] = {}
         self.joined: dict[str, deque[float]] = {}
         #: One code check at a time per address, so parallel guesses cannot all slip in
@@ -131,10 +182,28 @@ class JoinThrottle:
             stamps.popleft()
         return stamps
 
+    def siege(self, now: float) -> int | None:
+        """Seconds until the overall budget of misses has room again, or None if it has."""
+        if not self.overall_per_minute:
+            return None
+        overall = self.overall
+        while overall and overall[0] < now - 60:
+            overall.popleft()
+        if len(overall) + self.pending < self.overall_per_minute:
+            return None
+        return max(1, int(overall[0] + 60 - now) + 1) if overall else 1
+
     def refusal(self, address: str, joining: bool) -> tuple[str, int] | None:
         """Why ``address`` must wait now and for how many seconds, or ``None``."""
         now = time.monotonic()
         failed = self._recent(self.failed, address, now - self.window)
+        siege = self.siege(now) if len(failed) >= SIEGE_ALLOWANCE else None
+        if siege is not None:
+            message = (
+                "too many wrong join codes are being tried on this server right now; "
+                f"check the code and try again in {siege} seconds"
+            )
+            return message, siege
         if len(failed) >= self.failures_allowed:
             wait = max(1, int(failed[0] + self.window - now) + 1)
             message = (
@@ -153,6 +222,7 @@ class JoinThrottle:
         now = time.monotonic()
         if not found:
             self.failed.setdefault(address, deque()).append(now)
+            self.overall.append(now)
         elif joining:
             self.joined.setdefault(address, deque()).append(now)
         if len(self.failed) + len(self.joined) > 100_000:  # memory stays bounded
@@ -185,7 +255,11 @@ async def _check_code(request: Request, code: str, joining: bool) -> Response | 
             response = error_response("rate_limited", refusal[0])
             response.headers["retry-after"] = str(refusal[1])
             return response
-        board = await _hub(request).storage.board_by_code(code)
+        throttle.pending += 1
+        try:
+            board = await _hub(request).storage.board_by_code(code)
+        finally:
+            throttle.pending -= 1
         throttle.record(address, found=board is not None, joining=joining)
     if board is None:
         return error_response("not_found", "no board has this join code")
@@ -266,7 +340,14 @@ async def export_board(request: Request) -> Response:
 
 
 async def healthz(request: Request) -> Response:
-    return JSONResponse({"ok": True, "boards_live": len(_hub(request).rooms)})
+    """Up, and able to keep what it acknowledges (503 once the database file is gone)."""
+    hub = _hub(request)
+    try:
+        hub.storage.check()
+    except StorageUnavailable as fault:
+        body = {"ok": False, "error": "unavailable", "message": str(fault)}
+        return JSONResponse({**body, "boards_live": len(hub.rooms)}, status_code=503)
+    return JSONResponse({"ok": True, "boards_live": len(hub.rooms)})
 
 
 routes = [

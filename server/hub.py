@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import time
 import zoneinfo
+from collections.abc import AsyncIterator
 from typing import Any
 
 from gamestorm import games
@@ -15,7 +17,7 @@ from .config import Settings
 from .connection import CLOSE_RESTART
 from .room import Room
 from .storage import BoardRow, Storage, TokenGrant
-from .tokens import hash_token, new_id, new_join_code, new_token
+from .tokens import hash_token, join_code_length, new_id, new_join_code, new_token
 
 CREATE_ATTEMPTS = 20
 
@@ -31,23 +33,43 @@ def timezone_known(name: str) -> bool:
     return name in known_timezones()
 
 
+def _idle(room: Room, cutoff: float) -> bool:
+    """No client, nothing queued, no timer running, and unused since ``cutoff``."""
+    return (
+        not room.clients
+        and room.queue.empty()
+        and room.last_used < cutoff
+        and not room.stopping
+        and (room.timer is None or room.timer.ends_at < time.time())
+    )
+
+
 class Hub:
     def __init__(self, storage: Storage, catalog: dict[str, games.Game], settings: Settings):
         self.storage = storage
         self.catalog = catalog
         self.settings = settings
         self.rooms: dict[str, Room] = {}
-        self._loading: dict[str, asyncio.Lock] = {}
+        #: A lock per board being loaded or unloaded, with its number of users.
+        self._loading: dict[str, tuple[asyncio.Lock, list[int]]] = {}
+        self._sweeper: asyncio.Task[None] | None = None
+        #: Boards in the database (every code of theirs resolves); read on first create.
+        self.boards_stored: int | None = None
 
     async def room(self, board_id: str) -> Room | None:
-        """The live room of a board, loading it from its log on first use."""
+        """The live room of a board, loading it from its log on first use.
+
+        An unknown id costs one indexed query and leaves nothing behind: its lock is
+        dropped with its last waiter (it used to stay, about 240 bytes per id).
+        """
         room = self.rooms.get(board_id)
         if room is not None:
+            room.last_used = time.monotonic()
             return room
-        lock = self._loading.setdefault(board_id, asyncio.Lock())
-        async with lock:
+        async with self._board_lock(board_id):
             room = self.rooms.get(board_id)
             if room is not None:
+                room.last_used = time.monotonic()
                 return room
             log_events = await self.storage.load_events(board_id)
             if not log_events:
@@ -68,9 +90,50 @@ class Hub:
                 packet_offline_grace=self.settings.packet_offline_grace,
                 on_broken=self._forget,
             )
+            room.last_used = time.monotonic()
             room.start()
             self.rooms[board_id] = room
             return room
+
+    @contextlib.asynccontextmanager
+    async def _board_lock(self, board_id: str) -> AsyncIterator[None]:
+        """Loading and unloading one board never overlap; the lock lives while used."""
+        lock, users = self._loading.setdefault(board_id, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            users[0] -= 1
+            if not users[0]:
+                del self._loading[board_id]
+
+    def start(self) -> None:
+        """Begin unloading idle boards (from the app's lifespan)."""
+        if self.settings.idle_unload_seconds > 0 and self._sweeper is None:
+            self._sweeper = asyncio.create_task(self._sweep(), name="unload-idle-boards")
+
+    async def _sweep(self) -> None:
+        idle = self.settings.idle_unload_seconds
+        while True:
+            await asyncio.sleep(min(30.0, max(0.2, idle / 4)))
+            cutoff = time.monotonic() - idle
+            for board_id, room in list(self.rooms.items()):
+                if _idle(room, cutoff):
+                    await self._unload(board_id, room, cutoff)
+
+    async def _unload(self, board_id: str, room: Room, cutoff: float) -> None:
+        """Drop an idle room; a hello or join meanwhile waits and loads it from the log.
+
+        Under the board's lock, so a reload starts only after this room's writer has
+        finished (and committed) everything queued to it; a caller that already holds
+        the room used it within the last ``idle`` seconds, so it is not idle.
+        """
+        async with self._board_lock(board_id):
+            if self.rooms.get(board_id) is not room or not _idle(room, cutoff):
+                return
+            del self.rooms[board_id]
+            await room.stop()
 
     def _forget(self, room: Room) -> None:
         if self.rooms.get(room.board_id) is room:
@@ -100,8 +163,11 @@ class Hub:
             TokenGrant(hash_token(facilitator_token), board_id, facilitator_id, "facilitator"),
             TokenGrant(hash_token(projector_token), board_id, "projector-" + new_id(), "projector"),
         ]
+        if self.boards_stored is None:
+            self.boards_stored = await self.storage.count_boards()
+        length = join_code_length(self.boards_stored, self.settings.join_code_odds)
         for _ in range(CREATE_ATTEMPTS):
-            join_code = new_join_code()
+            join_code = new_join_code(length)
             if not await self.storage.join_code_taken(join_code):
                 break
         else:  # pragma: no cover - 887 million codes
@@ -111,6 +177,7 @@ class Hub:
             grants,
             games.to_dict(created),
         )
+        self.boards_stored += 1
         return {
             "board_id": board_id,
             "join_code": join_code,
@@ -125,6 +192,7 @@ class Hub:
         room = await self.room(board.id)
         if room is None:  # pragma: no cover - a board row always has its first event
             raise games.Rejection("not_found", "no board has this join code")
+        self.storage.check()  # a join that cannot be kept is refused (503), not queued
         participant_id, token = new_id(), new_token()
         grant = TokenGrant(hash_token(token), board.id, participant_id, "participant")
         if not isinstance(name, str):
@@ -140,6 +208,10 @@ class Hub:
 
     async def close(self) -> None:
         """Finish queued commands of every board and tell clients to come back."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
         for room in list(self.rooms.values()):
             await room.stop()
             for client in list(room.clients):

@@ -23,6 +23,7 @@ from typing import Any
 from gamestorm import games
 from gamestorm.games.commands import Command, ReleasePackets, SetTimer
 
+from .buckets import TokenBucket
 from .connection import CLOSE_INTERNAL, Connection
 from .storage import Storage, TokenGrant
 from .wire import encode, error_frame
@@ -104,6 +105,10 @@ class Room:
     broken: bool = False
     #: Shutting down: queued commands still run, new ones are refused.
     stopping: bool = False
+    #: Command rate per participant id, shared by all of their sockets.
+    buckets: dict[str, TokenBucket] = field(default_factory=dict)
+    #: ``time.monotonic()`` of the last lookup through the hub (idle boards are unloaded).
+    last_used: float = 0.0
 
     @property
     def board_id(self) -> str:
@@ -337,6 +342,7 @@ class Room:
             self.clients.discard(client)
             if not any(c.viewer_id == client.viewer_id for c in self.clients):
                 self.offline_since[client.viewer_id] = time.time()
+            self.last_used = time.monotonic()  # idle from the last client's leaving
             self._presence_soon()
 
     def welcome(self, client: Connection, since: int | None) -> str:

@@ -11,16 +11,48 @@ writer anyway; a batch of events is one transaction.
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, func, insert
 from sqlalchemy import event as sa_event
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import Field, SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+log = logging.getLogger("gamestorm.storage")
+
+#: What ``--db memory`` stands for: SQLite in memory, for a demo (nothing is kept).
+MEMORY_URL = "sqlite+aiosqlite://"
+
+
+class StorageUnavailable(Exception):
+    """The database cannot keep what it is told (its file was deleted or replaced):
+    nothing may be acknowledged until the operator fixes it and restarts."""
+
+
+def in_memory(url: str) -> bool:
+    """A SQLite URL that keeps nothing on disk (``sqlite+aiosqlite:///`` is one)."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite"):
+        return False
+    return parsed.database in (None, "", ":memory:") or parsed.query.get("mode") == "memory"
+
+
+def sqlite_file(url: str) -> str | None:
+    """The path of a file-backed SQLite database, else None."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or in_memory(url) or not parsed.database:
+        return None
+    database = parsed.database
+    if database.startswith("file:"):  # a URI filename
+        database = database[5:]
+    return database
 
 
 class BoardRow(SQLModel, table=True):
@@ -64,10 +96,40 @@ class Storage:
         self._write_lock = asyncio.Lock()
         if url.startswith("sqlite"):
             sa_event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        #: The database file and its (device, inode) when opened: a file deleted or
+        #: replaced while running means commits go nowhere a restart would find.
+        self.path = sqlite_file(url)
+        self._identity: tuple[int, int] | None = None
+        #: Why the database can no longer be trusted (sticky until a restart), or None.
+        self.fault: str | None = None
 
     async def open(self) -> None:
         async with self.engine.begin() as conn:
             await conn.run_sync(SQLModel.metadata.create_all)
+        if self.path is not None:
+            stat = os.stat(self.path)
+            self._identity = (stat.st_dev, stat.st_ino)
+
+    def check(self) -> None:
+        """Raise StorageUnavailable if the database file is gone or another file.
+
+        Called before and after every write (a stat, about a microsecond): after a
+        commit, so a commit into a deleted file is never acknowledged.
+        """
+        if self.fault is None and self.path is not None and self._identity is not None:
+            try:
+                stat = os.stat(self.path)
+                if (stat.st_dev, stat.st_ino) != self._identity:
+                    self.fault = f"the database file {self.path} was replaced while running"
+            except OSError as error:
+                self.fault = (
+                    f"the database file {self.path} is gone ({error.strerror}); "
+                    "restore it or restart the server"
+                )
+            if self.fault is not None:
+                log.critical("%s: nothing is acknowledged any more", self.fault)
+        if self.fault is not None:
+            raise StorageUnavailable(self.fault)
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -77,9 +139,11 @@ class Storage:
     ) -> None:
         """The board, its first tokens and its ``board.created`` event, all or nothing."""
         async with self._write_lock, AsyncSession(self.engine) as session:
+            self.check()
             session.add(board)
             await self._insert(session, board.id, 1, [first_event], grants)
             await session.commit()
+            self.check()
 
     async def append(
         self,
@@ -90,8 +154,10 @@ class Storage:
     ) -> None:
         """Commit events numbered from ``first_seq`` (and tokens issued with them)."""
         async with self._write_lock, AsyncSession(self.engine) as session:
+            self.check()
             await self._insert(session, board_id, first_seq, events, list(grants))
             await session.commit()
+            self.check()
 
     @staticmethod
     async def _insert(
@@ -133,14 +199,17 @@ class Storage:
         if not grants:
             return
         async with self._write_lock, AsyncSession(self.engine) as session:
+            self.check()
             await self._insert(session, grants[0].board_id, 0, [], grants)
             await session.commit()
+            self.check()
 
     async def delete_grants(self, hashes: Sequence[str]) -> None:
         """Forget revoked tokens: a revoked token is refused after a restart too."""
         if not hashes:
             return
         async with self._write_lock, AsyncSession(self.engine) as session:
+            self.check()
             await session.execute(
                 delete(TokenRow).where(TokenRow.hash.in_(list(hashes)))  # type: ignore[attr-defined]
             )
@@ -173,6 +242,11 @@ class Storage:
 
     async def join_code_taken(self, join_code: str) -> bool:
         return await self.board_by_code(join_code) is not None
+
+    async def count_boards(self) -> int:
+        async with AsyncSession(self.engine) as session:
+            result = await session.exec(select(func.count()).select_from(BoardRow))
+            return int(result.one())
 
     async def board_ids(self) -> list[str]:
         async with AsyncSession(self.engine) as session:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 
 #: No look-alikes (0/O, 1/I/L): codes are read off a projector and typed on phones.
 JOIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+#: New codes are at least this long, and grow with the boards (``join_code_length``).
 JOIN_CODE_LENGTH = 6
+#: The longest code accepted (the join form's field takes 12).
+JOIN_CODE_MAX_LENGTH = 12
 
 
 def new_token() -> str:
@@ -23,8 +27,15 @@ def new_id() -> str:
     return secrets.token_hex(8)
 
 
-def new_join_code() -> str:
-    return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+def join_code_length(boards: int, odds: float) -> int:
+    """The shortest code length at which one guess hits any of ``boards`` + 1 codes with
+    a chance of at most ``odds``: ``(boards + 1) / 31**L <= odds``; 6 at least."""
+    needed = math.log((boards + 1) / odds, len(JOIN_ALPHABET))
+    return max(JOIN_CODE_LENGTH, min(JOIN_CODE_MAX_LENGTH, math.ceil(needed - 1e-9)))
+
+
+def new_join_code(length: int = JOIN_CODE_LENGTH) -> str:
+    return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(length))
 
 
 def normalize_join_code(raw: str) -> str:
@@ -33,4 +44,7 @@ def normalize_join_code(raw: str) -> str:
 
 
 def is_join_code(code: str) -> bool:
-    return len(code) == JOIN_CODE_LENGTH and all(c in JOIN_ALPHABET for c in code)
+    """Well-formed: 6 to 12 characters of the alphabet (older boards keep shorter codes)."""
+    return JOIN_CODE_LENGTH <= len(code) <= JOIN_CODE_MAX_LENGTH and all(
+        c in JOIN_ALPHABET for c in code
+    )

@@ -19,10 +19,17 @@ from gamestorm import games
 from gamestorm.games.commands import parse_command
 
 from .config import Settings
-from .connection import CLOSE_INTERNAL, CLOSE_NOT_YET, CLOSE_POLICY, CLOSE_TOO_BIG, Connection
+from .connection import (
+    CLOSE_INTERNAL,
+    CLOSE_NOT_YET,
+    CLOSE_POLICY,
+    CLOSE_TOO_BIG,
+    CLOSE_TOO_MANY,
+    Connection,
+)
 from .hub import Hub
 from .room import Job, Room
-from .storage import TokenGrant
+from .storage import StorageUnavailable, TokenGrant
 from .tokens import hash_token
 from .wire import decode_object, encode, error_frame
 
@@ -110,7 +117,18 @@ async def _greet(
             reason="not_closed",
         )
         return None
+    if sum(1 for c in room.clients if c.grant_hash == grant.hash) >= settings.sockets_per_token:
+        await _refuse(
+            websocket,
+            "rate_limited",
+            f"this token already has {settings.sockets_per_token} connections open; "
+            "close one (another tab or device) and try again",
+            CLOSE_TOO_MANY,
+            reason="too_many_connections",
+        )
+        return None
     conn.viewer_id, conn.role = grant.participant_id, grant.role
+    conn.bucket = room.buckets.setdefault(grant.participant_id, conn.bucket)
     conn.grant_hash = grant.hash
     participant = room.state.participants.get(grant.participant_id)
     conn.name = participant.name if participant else READ_ONLY_NAMES.get(grant.role, "Projector")
@@ -155,6 +173,12 @@ async def _serve(websocket: Any, settings: Settings, room: Room, conn: Connectio
                     "bad_request", f"'cid' must be a string of 1 to {CID_MAX} characters"
                 )
             command = parse_command(frame)
+            try:
+                room.storage.check()  # a stat: the database file is still there
+            except StorageUnavailable:  # nothing could be kept: never acked
+                raise games.Rejection(
+                    "unavailable", "the server cannot save right now; nothing was changed"
+                ) from None
             if not room.submit(Job(command, actor, client=conn, cid=cid)):
                 raise games.Rejection("rate_limited", "the board is busy; try again")
         except games.Rejection as rejection:
@@ -210,9 +234,7 @@ async def _receive_text(websocket: Any, settings: Settings) -> str:
     return str(text)
 
 
-async def _refuse(
-    websocket: Any, code: str, message: str, close_code: int, **details: str
-) -> None:
+async def _refuse(websocket: Any, code: str, message: str, close_code: int, **details: str) -> None:
     try:
         await websocket.send_text(
             encode({"type": "error", "cid": None, "code": code, "message": message, **details})

@@ -398,6 +398,8 @@ const STRINGS = {
     "partial.decideSubmit": "Decide",
     "partial.decided": "Decision recorded.",
     "partial.pairwise": "Pairwise agreement on “{criterion}”: {value} of orders agree with the majority",
+    // --- hardening (issue 16, operator faults) ---
+    "error.unavailable": "The server cannot save right now; nothing was changed. Tell the facilitator.",
   },
   de: {
     "app.name": "Gamestorm",
@@ -795,6 +797,8 @@ const STRINGS = {
     "partial.decideSubmit": "Entscheiden",
     "partial.decided": "Entscheidung gespeichert.",
     "partial.pairwise": "Paarweise Übereinstimmung bei „{criterion}“: {value} der Rangfolgen folgen der Mehrheit",
+    // --- hardening (issue 16, operator faults) ---
+    "error.unavailable": "Der Server kann gerade nicht speichern; nichts wurde geändert. Sag es der Moderation.",
   },
 };
 

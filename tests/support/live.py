@@ -35,6 +35,9 @@ class LiveServer:
         self.env = {
             "GAMESTORM_JOINS_PER_MINUTE": "100000",
             "GAMESTORM_FAILED_JOINS": "100000",
+            "GAMESTORM_FAILED_LOOKUPS_PER_MINUTE": "100000",
+            "GAMESTORM_BOARDS_PER_MINUTE": "100000",
+            "GAMESTORM_SOCKETS_PER_TOKEN": "100000",
             **(env or {}),
         }
         self.extra_args = list(extra_args or [])
