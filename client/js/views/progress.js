@@ -42,7 +42,7 @@ export function progressList(state, { large = false, skip = [] } = {}) {
   return h(
     "ul",
     { class: ["share-progress", large && "share-progress-lg"], dataset: { shareProgress: "", skip: skip.join(" ") }, attrs: { "aria-label": t("progress.title") } },
-    lines.map((line) => h("li", { dataset: { progress: line.key }, text: line.text })),
+    lines.map((line) => h("li", { dataset: { progressLine: line.key }, text: line.text })),
   );
 }
 
