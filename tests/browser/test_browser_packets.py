@@ -198,3 +198,76 @@ async def test_a_phone_places_packets_by_taps_and_ranks_a_subset(
         await w.close()
     assert not watch.errors, watch.errors
     assert not watch.dialogs, watch.dialogs
+
+
+async def test_the_console_switches_packets_merges_columns_and_says_the_column_cap(
+    browser: Any, live_server: Any, watch: Watch
+) -> None:
+    w = await open_workshop(
+        live_server, names=("Ann",), criteria=["Impact"], packets_from=1000, max_columns=2
+    )
+    fac, ann = w.facilitator, w.participants[0]
+    await w.advance("ignite")
+    for i, text in enumerate(NOTES[:3]):
+        await ann.ok("note.create", note_id=f"n{i + 1}", text=text)
+    await w.advance("generate")
+    await fac.ok("column.create", column_id="k1")
+    await fac.ok("column.create", column_id="k2")
+    await fac.ok("note.move", note_id="n1", column_id="k1")
+    await fac.ok("note.move", note_id="n2", column_id="k2")
+    await w.settle()
+    ctx = await laptop_context(browser, live_server.base_url)
+    try:
+        console = watch.attach(await ctx.new_page(), "console")
+        await console.goto(w.board["urls"]["facilitate"])
+        panel = console.locator("[data-console-share]")
+        state = panel.locator("[data-packets-state]")
+        await expect(state).to_have_attribute("data-packets-state", "auto")
+        await expect(state).to_have_text("Packets switch on by themselves from 1,000 notes.")
+        await expect(panel.locator('[data-progress-line="placed"]')).to_have_text(
+            "2 of 3 notes placed"
+        )
+
+        # on: a participant may ask for a packet; the room's count shows it, no names
+        await panel.locator('[data-packets-switch="on"]').click()
+        await expect(state).to_have_attribute("data-packets-state", "true")
+        await ann.ok("packet.request")
+        await expect(panel.locator('[data-progress-line="packets-open"]')).to_have_text(
+            "1 packet open"
+        )
+        # off gives every packet back; automatic again
+        await panel.locator('[data-packets-switch="off"]').click()
+        await expect(state).to_have_attribute("data-packets-state", "false")
+        await expect(panel.locator('[data-progress-line="packets-open"]')).to_have_count(0)
+        await panel.locator('[data-packets-switch="auto"]').click()
+        await expect(state).to_have_attribute("data-packets-state", "auto")
+        await w.settle()
+        assert fac.state is not None and fac.state.packets_enabled is None
+
+        # merge column 2 into column 1, after a confirmation that names the target
+        await console.locator('[data-merge-column="k2"]').click()
+        dialog = console.locator("dialog.confirm")
+        await expect(dialog).to_be_visible()
+        await expect(dialog.locator("[data-confirm-merge]")).to_be_disabled()
+        await dialog.locator("[data-merge-target]").select_option("k1")
+        await dialog.locator("[data-confirm-merge]").click()
+        await expect(dialog).to_be_hidden()
+        await expect(console.locator('[data-zone="k2"]')).to_have_count(0)
+        await expect(console.locator('[data-zone="k1"] .note')).to_have_count(2)
+        await w.settle()
+        assert fac.state is not None
+        assert [(c.id, c.notes) for c in fac.state.columns.values()] == [("k1", ["n1", "n2"])]
+
+        # the cap: two columns; a third is refused with a sentence that says so
+        await fac.ok("column.create", column_id="k3")
+        await expect(console.locator('[data-bar-target="k3"]')).to_be_visible()
+        await console.locator('[data-bar-target="new"]').click()
+        toast = console.locator("#toasts .toast-error")
+        await expect(toast).to_contain_text("This board takes at most 2 columns")
+        await w.settle()
+        assert fac.state is not None and len(fac.state.columns) == 2
+    finally:
+        await ctx.close()
+        await w.close()
+    assert not watch.errors, watch.errors
+    assert not watch.dialogs, watch.dialogs

@@ -11,7 +11,7 @@ import { columnById, currentPhase, nextPhase, packetSwitch, packetsOn } from "..
 import { AffinityBoard, barDropPlace } from "./affinity.js";
 import { describePlace, LAST, NEW_COLUMN } from "./board.js";
 import { announce, columnLabel, errorText, exportButtons, phaseCard, phaseStepper, phaseTitle, promptText, refreshScore, scoreBoard, toast } from "./common.js";
-import { progressList, refreshProgress } from "./progress.js";
+import { formatCount, progressList, refreshProgress } from "./progress.js";
 import { facilitatorAccess, projectorCopy, sharePanel } from "./access.js";
 import { charCounter } from "./limits.js";
 import { BoardPage } from "./page.js";
@@ -449,7 +449,7 @@ export function mountConsole(root, conn, boardId, token) {
     const current = packetSwitch(state);
     const on = packetsOn(state);
     const from = state.board.sharing.packets_from;
-    const stateText = current === null ? t(on ? "share.state.autoOn" : "share.state.autoOff", { from }) : t(on ? "share.state.on" : "share.state.off");
+    const stateText = current === null ? t(on ? "share.state.autoOn" : "share.state.autoOff", { from: formatCount(from) }) : t(on ? "share.state.on" : "share.state.off");
     const choice = (value, key) =>
       h("button", {
         type: "button",
