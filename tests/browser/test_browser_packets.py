@@ -61,9 +61,7 @@ async def test_a_phone_places_packets_by_taps_and_ranks_a_subset(
         await expect(projector.locator(".projector-stage")).to_have_attribute(
             "data-phase", "affinity"
         )
-        await expect(projector.locator(".progress-label").first).to_have_text(
-            "0 of 4 notes placed"
-        )
+        await expect(projector.locator(".progress-label").first).to_have_text("0 of 4 notes placed")
 
         page = watch.attach(await phone.new_page(), "pia")
         await page.goto(f"/board/{w.board_id}#token={joined['token']}")
@@ -94,9 +92,7 @@ async def test_a_phone_places_packets_by_taps_and_ranks_a_subset(
 
         # by taps: the note, then a column in the bar
         await items.nth(0).locator(".packet-pick").tap()
-        await expect(items.nth(0).locator(".packet-pick")).to_have_attribute(
-            "aria-pressed", "true"
-        )
+        await expect(items.nth(0).locator(".packet-pick")).to_have_attribute("aria-pressed", "true")
         await page.locator('[data-bar-target="k1"]').tap()
         await expect(packet.locator("[data-packet-count]")).to_have_attribute(
             "data-packet-count", "1/2"
@@ -113,9 +109,7 @@ async def test_a_phone_places_packets_by_taps_and_ranks_a_subset(
         await expect(packet.locator("[data-packet-mine]")).to_have_text(
             "Packet 1 done · 2 notes placed"
         )
-        await expect(projector.locator(".progress-label").first).to_have_text(
-            "2 of 4 notes placed"
-        )
+        await expect(projector.locator(".progress-label").first).to_have_text("2 of 4 notes placed")
         await expect(projector.locator('[data-progress-line="packets-done"]')).to_have_text(
             "1 packet done"
         )
@@ -140,9 +134,7 @@ async def test_a_phone_places_packets_by_taps_and_ranks_a_subset(
         # nothing left for me: I placed every note, so no second look of my own notes
         await expect(packet).to_have_attribute("data-packet", "none")
         await expect(packet.locator("[data-packet-status]")).to_be_visible()
-        await expect(projector.locator(".progress-label").first).to_have_text(
-            "4 of 4 notes placed"
-        )
+        await expect(projector.locator(".progress-label").first).to_have_text("4 of 4 notes placed")
         await expect(projector.locator('[data-progress-line="packets-open"]')).to_have_text(
             "0 packets open"
         )
@@ -171,9 +163,7 @@ async def test_a_phone_places_packets_by_taps_and_ranks_a_subset(
         rank_items = page.locator(".rank-list .rank-item")
         await expect(rank_items).to_have_count(2)
         shown = await rank_items.evaluate_all("items => items.map(i => i.dataset.column)")
-        await expect(projector.locator(".progress-label").first).to_have_text(
-            "0 of 2 have ranked"
-        )
+        await expect(projector.locator(".progress-label").first).to_have_text("0 of 2 have ranked")
         await page.locator('[data-submit-criterion="Impact"]').tap()
         await expect(page.locator("[data-all-ranked]")).to_be_visible()
         # the server holds my subset and my order of it (Pia's own socket sees both)
@@ -186,9 +176,7 @@ async def test_a_phone_places_packets_by_taps_and_ranks_a_subset(
             assert list(mine.rankings[(me, "Impact")]) == shown
         finally:
             await pia.close()
-        await expect(projector.locator(".progress-label").first).to_have_text(
-            "1 of 2 have ranked"
-        )
+        await expect(projector.locator(".progress-label").first).to_have_text("1 of 2 have ranked")
         await no_horizontal_scroll(page)
         await page.screenshot(path=str(screenshots / "12-subset-phone.png"))
         await projector.screenshot(path=str(screenshots / "12-projector-rank.png"))
