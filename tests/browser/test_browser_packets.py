@@ -259,3 +259,72 @@ async def test_the_console_switches_packets_merges_columns_and_says_the_column_c
         await w.close()
     assert not watch.errors, watch.errors
     assert not watch.dialogs, watch.dialogs
+
+
+async def test_the_second_look_on_a_phone_confirms_moves_and_gives_back(
+    browser: Any, live_server: Any, watch: Watch
+) -> None:
+    w = await open_workshop(
+        live_server, names=("Ann",), criteria=["Impact"], packets_from=0, packet_size=2
+    )
+    fac, ann = w.facilitator, w.participants[0]
+    joined = await api_join(live_server.base_url, w.board["join_code"], "Pia")
+    await w.advance("ignite")
+    for i, text in enumerate(NOTES):
+        await ann.ok("note.create", note_id=f"n{i + 1}", text=text)
+    await w.advance("generate")
+    await fac.ok("column.create", column_id="k1")
+    await fac.ok("column.create", column_id="k2")
+    # Ann sorts every note through her packets: Pia's second look is of Ann's notes
+    for _ in range(2):
+        await ann.ok("packet.request")
+        await w.settle()
+        held = [e for e in ann.events if e["kind"] == "packet.assigned"][-1]
+        for note_id in held["note_ids"]:
+            await ann.ok("note.move", note_id=note_id, column_id="k1")
+    await w.settle()
+    assert fac.state is not None and not fac.state.unsorted
+
+    ctx = await phone_context(browser, live_server.base_url)
+    try:
+        page = watch.attach(await ctx.new_page(), "pia")
+        await page.goto(f"/board/{w.board_id}#token={joined['token']}")
+        packet = page.locator("section.packet")
+        await expect(packet).to_have_attribute("data-packet", "review")
+        await expect(packet.locator("h2")).to_have_text("Second look")
+        items = packet.locator(".packet-note")
+        await expect(items).to_have_count(2)
+        await expect(items.nth(0).locator(".packet-where")).to_have_text("in Column 1")
+        first_id = await packet.get_attribute("data-packet-id")
+
+        # one is not where it belongs: "Move", then its column in the bar
+        moved = await items.nth(1).get_attribute("data-packet-note")
+        await items.nth(1).locator(".packet-move").tap()
+        await expect(page.locator('[data-bar-target="k1"]')).to_be_focused()
+        await page.locator('[data-bar-target="k2"]').tap()
+        await expect(items.nth(1).locator(".packet-where")).to_have_text("in Column 2")
+        # "Looks right": done, and the next review packet comes by itself
+        await packet.locator("[data-packet-confirm]").tap()
+        await expect(packet).not_to_have_attribute("data-packet-id", first_id or "")
+        await expect(packet).to_have_attribute("data-packet", "review")
+        await expect(packet.locator("[data-packet-mine]")).to_have_text(
+            "Packet 1 done · 0 notes placed"
+        )
+        # given back: the panel says so and offers to get notes again
+        await packet.locator("[data-packet-return]").tap()
+        await expect(packet).to_have_attribute("data-packet", "none")
+        await expect(packet.locator("[data-packet-status]")).to_have_text(
+            "You gave your packet back."
+        )
+        await expect(packet.locator("[data-packet-ask]")).to_be_visible()
+        await w.settle()
+        state = fac.state
+        assert state is not None
+        assert state.notes[moved or ""].column == "k2"
+        assert state.packets_done == 3 and not state.packets
+        await no_horizontal_scroll(page)
+    finally:
+        await ctx.close()
+        await w.close()
+    assert not watch.errors, watch.errors
+    assert not watch.dialogs, watch.dialogs
