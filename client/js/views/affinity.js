@@ -239,7 +239,7 @@ export class AffinityBoard {
     this.syncZone(UNSORTED);
     this.syncZone(PARKING);
     this.syncCounts();
-    this.packetPanel?.sync();
+    this.packetPanel?.sync({ force: true });
     this.syncSelection();
     this.renderResults();
     this.focusAfter(focus);

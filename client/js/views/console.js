@@ -30,7 +30,10 @@ export function mountConsole(root, conn, boardId, token) {
     onCounts: () => {
       refreshScore(asideEl, conn);
       refreshProgress(root, conn.state);
-      shareRegion.update();
+      // the switch's sentence follows packets_on (automatic); the rest is in place
+      const on = conn.state ? packetsOn(conn.state) : false;
+      if (on !== shareOn) shareRegion.update();
+      shareOn = on;
     },
   });
   /** Events of sorting the board follows by itself (views/affinity.js). */
@@ -63,6 +66,7 @@ export function mountConsole(root, conn, boardId, token) {
     skips: (detail) => affinity.built && BOARD_KINDS.includes(detail.event?.kind),
   });
   const shareRegion = page.region(shareEl, () => sharingPanel());
+  let shareOn = null;
   // a move changes only the score's numbers here: updated in place
   page.region(asideEl, () => aside(), {
     skips: (detail) => {

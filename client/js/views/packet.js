@@ -7,7 +7,7 @@
 // the person's own part: "Packet 3 done · 24 notes placed". The full board stays below.
 
 import { h, render } from "../dom.js";
-import { t } from "../i18n.js";
+import { lang, t } from "../i18n.js";
 import { isWaiting, packetsOn } from "../state.js";
 import { formatCount } from "./progress.js";
 
@@ -53,8 +53,21 @@ export class PacketPanel {
     return this.notes().find((note) => note.column === null)?.id ?? null;
   }
 
-  sync() {
+  /** What the panel shows, as one string: a sync that would show the same is skipped, so
+   * a busy room's presence frames do not rebuild the notes under a finger mid-tap. */
+  key() {
     const state = this.state;
+    if (!this.visible()) return "hidden";
+    const mine = state.mine;
+    const notes = this.notes().map((note) => `${note.id}:${note.column}:${note.text}:${this.board.placeName(note.column)}`);
+    return JSON.stringify([lang(), mine.packet?.packet_id, mine.packet?.pass, notes, this.board.selected, mine.packets_done, mine.notes_placed, isWaiting(state), this.status(), mine.lastReturned?.reason]);
+  }
+
+  sync({ force = false } = {}) {
+    const state = this.state;
+    const key = this.key();
+    if (!force && key === this.shown) return;
+    this.shown = key;
     if (!this.visible()) {
       this.el.hidden = true;
       this.el.dataset.packet = "";
