@@ -12,7 +12,7 @@
 //   attempt that gets no welcome within CONNECT_MS is given up the same way.
 
 import { newId } from "./ids.js";
-import { apply, fromSnapshot } from "./state.js";
+import { absorbCounts, apply, fromSnapshot } from "./state.js";
 
 /** How often a share link opened before close asks again whether the board closed. */
 const NOT_YET_RETRY_MS = 5000;
@@ -253,6 +253,8 @@ export class BoardConnection extends EventTarget {
         break;
       case "presence":
         this.presence = frame;
+        // the room's progress (issue 12): the server's counts take over the local guess
+        if (frame.counts && this.state) absorbCounts(this.state, frame.counts);
         if ("timer" in frame) this.timer = frame.timer;
         if (typeof frame.server_time === "number") {
           this.clockOffset = frame.server_time - Date.now() / 1000;

@@ -17,8 +17,147 @@ export function fromSnapshot(snapshot) {
     column.name ??= null;
     column.proposals ??= [];
   }
+  state.board.sharing ??= null;
+  state.mine = ownShare(snapshot.mine);
+  state.share = roomShare(snapshot.counts);
   state.counts = score(state);
   return state;
+}
+
+// ---- work sharing (issue 12): packets, subsets, the room's progress ----------------
+
+/** The viewer's own part (snapshot `mine`), with defaults for a server before issue 12. */
+function ownShare(mine) {
+  const packet = mine?.packet;
+  return {
+    packet: packet ? { packet_id: packet.packet_id, note_ids: [...(packet.note_ids || [])], pass: packet.pass || "sort" } : null,
+    packets_done: mine?.packets_done ?? 0,
+    notes_placed: mine?.notes_placed ?? 0,
+    waiting: Boolean(mine?.waiting),
+    subsets: structuredClone(mine?.subsets || {}),
+  };
+}
+
+/**
+ * The room's work-sharing numbers that events only partly show (others' packets come
+ * redacted): taken from the snapshot and every presence frame's `counts`, kept roughly
+ * current between them by the public events. `enabled` is the facilitator's switch when
+ * known (true, false, null = automatic; undefined = not seen: the snapshot lacks it).
+ */
+function roomShare(counts) {
+  return {
+    enabled: undefined,
+    packets_on: counts?.packets_on,
+    packets_open: counts?.packets_open ?? 0,
+    packets_done: counts?.packets_done ?? 0,
+    waiting: counts?.waiting ?? 0,
+    second_look: counts?.second_look ?? null,
+  };
+}
+
+/** A presence frame's `counts` (the server's word on the room's progress) take over. */
+export function absorbCounts(state, counts) {
+  if (!state || !counts || typeof counts !== "object") return;
+  const share = state.share;
+  for (const key of ["packets_on", "packets_open", "packets_done", "waiting", "second_look"]) {
+    if (key in counts) share[key] = counts[key];
+  }
+  state.counts = score(state);
+}
+
+function inAffinity(state) {
+  return Boolean(state.board?.game) && currentPhase(state)?.type === "affinity";
+}
+
+/** Are packets handed out (mirrors games.state.BoardState.packets_on)? */
+export function packetsOn(state) {
+  const sharing = state.board?.sharing;
+  if (!sharing || !inAffinity(state)) return false;
+  const enabled = state.share?.enabled;
+  if (enabled === true || enabled === false) return enabled;
+  if (enabled === null) return state.notes.length >= sharing.packets_from;
+  // the switch is unknown: the server's last word, else automatic
+  if (typeof state.share?.packets_on === "boolean") return state.share.packets_on;
+  return state.notes.length >= sharing.packets_from;
+}
+
+/** The facilitator's switch as far as this client can tell: true, false or null (automatic). */
+export function packetSwitch(state) {
+  const enabled = state.share?.enabled;
+  if (enabled !== undefined) return enabled;
+  const sharing = state.board?.sharing;
+  if (!sharing || !inAffinity(state) || typeof state.share?.packets_on !== "boolean") return null;
+  const automatic = state.notes.length >= sharing.packets_from;
+  return state.share.packets_on === automatic ? null : state.share.packets_on;
+}
+
+/** Does each participant rank a subset (mirrors games.state.BoardState.subsets_on)? */
+export function subsetsOn(state) {
+  const sharing = state.board?.sharing;
+  return Boolean(sharing) && (state.candidates?.length ?? 0) > sharing.subsets_from;
+}
+
+/** The candidates this viewer ranks for `criterion`: their subset, every candidate when
+ * subsets are off, or null while the subset has not come yet. */
+export function rankCandidates(state, criterion) {
+  if (!subsetsOn(state)) return state.candidates;
+  return state.mine?.subsets?.[criterion] ?? null;
+}
+
+/** k: how many candidates each subset holds. */
+export function subsetSize(state) {
+  const sharing = state.board?.sharing;
+  if (!sharing) return state.candidates.length;
+  return Math.min(sharing.subset_size, state.candidates.length);
+}
+
+/** The viewer waits for notes: in line, and some packet is open that may come back. */
+export function isWaiting(state) {
+  return Boolean(state.mine?.waiting) && !state.mine.packet && (state.share?.packets_open ?? 0) > 0;
+}
+
+function applyShare(state, event, meId) {
+  const mine = state.mine;
+  const share = state.share;
+  const own = (id) => id !== null && id !== undefined && id === meId;
+  switch (event.kind) {
+    case "packets.switched":
+      share.enabled = event.enabled ?? null;
+      share.packets_on = undefined;
+      if (!packetsOn(state)) {
+        share.waiting = 0;
+        mine.waiting = false;
+      }
+      break;
+    case "packet.assigned":
+      share.packets_open += 1;
+      if (own(event.holder)) {
+        if (mine.waiting) share.waiting = Math.max(0, share.waiting - 1);
+        mine.packet = { packet_id: event.packet_id, note_ids: [...(event.note_ids || [])], pass: event.pass || "sort" };
+        mine.waiting = false;
+      }
+      break;
+    case "packet.returned":
+      share.packets_open = Math.max(0, share.packets_open - 1);
+      if (event.reason === "done") share.packets_done += 1;
+      if (own(event.holder)) {
+        if (mine.packet?.packet_id === event.packet_id) mine.packet = null;
+        if (event.reason === "done") mine.packets_done += 1;
+        mine.lastReturned = { packet_id: event.packet_id, reason: event.reason, placed: event.placed ?? 0 };
+      }
+      break;
+    case "packet.requested":
+      share.waiting += 1;
+      if (own(event.participant_id)) mine.waiting = true;
+      break;
+    case "subset.assigned":
+      if (own(event.participant_id) && Array.isArray(event.candidates)) {
+        mine.subsets[event.criterion] = [...event.candidates];
+      }
+      break;
+    default:
+      break;
+  }
 }
 
 /** What makes two proposed names the same (mirrors games.commands.name_key). */
@@ -73,6 +212,14 @@ export function apply(state, event, meId) {
       if (currentPhase(state).type === "rank") {
         state.candidates = state.columns.map((column) => column.id);
       }
+      if (currentPhase(state).type !== "affinity" && state.mine) {
+        // packets belong to mapping: leaving it drops them (the server does so too)
+        state.mine.packet = null;
+        state.mine.waiting = false;
+        state.share.packets_open = 0;
+        state.share.waiting = 0;
+      }
+      if (state.share) state.share.packets_on = undefined;
       break;
     }
     case "note.created": {
@@ -121,6 +268,10 @@ export function apply(state, event, meId) {
       if (!note) break;
       const from = listFor(state, note.column);
       if (from) remove(from, note.id);
+      // my own move out of the unsorted pool counts as placed (games.state placed_by)
+      if (state.mine && note.column === null && event.column_id !== null && event.by !== null && event.by !== undefined && event.by === meId) {
+        state.mine.notes_placed += 1;
+      }
       note.column = event.column_id;
       const to = listFor(state, event.column_id);
       if (to) to.splice(Math.min(event.index, to.length), 0, note.id);
@@ -131,6 +282,28 @@ export function apply(state, event, meId) {
       state.columns = state.columns.filter((column) => !dropped.has(column.id));
       break;
     }
+    case "column.merged": {
+      const target = columnById(state, event.target);
+      const source = columnById(state, event.source);
+      if (!target || !source) break;
+      for (const id of event.note_ids || []) {
+        const note = state.noteIndex.get(id);
+        if (!note) continue;
+        const list = listFor(state, note.column);
+        if (list) remove(list, id);
+        note.column = target.id;
+        target.notes.push(id);
+      }
+      state.columns = state.columns.filter((column) => column.id !== source.id);
+      break;
+    }
+    case "packets.switched":
+    case "packet.assigned":
+    case "packet.returned":
+    case "packet.requested":
+    case "subset.assigned":
+      if (state.mine) applyShare(state, event, meId);
+      break;
     case "column.name_proposed": {
       const column = columnById(state, event.column_id);
       if (!column) break;
@@ -196,17 +369,43 @@ export function apply(state, event, meId) {
   state.counts = score(state);
 }
 
-/** What every player should know at all times (mirrors games.redaction.score). */
+/**
+ * What every player should know at all times (mirrors games.redaction.score): the
+ * first five from this client's own copy; the work-sharing ones (issue 12) from it where
+ * the events tell, else from the server's last `counts`.
+ */
 export function score(state) {
   const submitted = state.rankings?.submitted || {};
   let rankings = 0;
-  for (const criteria of Object.values(submitted)) rankings += criteria.length;
-  return {
+  const criteria = state.board?.criteria?.length ?? 1;
+  let complete = 0;
+  for (const done of Object.values(submitted)) {
+    rankings += done.length;
+    if (done.length >= criteria) complete += 1;
+  }
+  const sorted = state.notes.length - state.unsorted.length;
+  const counts = {
     participants: state.participants.filter((p) => p.role !== "facilitator").length,
     notes: state.notes.length,
-    sorted: state.notes.length - state.unsorted.length,
+    sorted,
     rankers: Object.keys(submitted).length,
     rankings,
+  };
+  const share = state.share;
+  if (!share) return counts;
+  const on = packetsOn(state);
+  const lookOn = on && state.board.sharing.second_look !== false;
+  const secondLook = lookOn ? { seen_twice: share.second_look?.seen_twice ?? 0, total: state.notes.length } : null;
+  return {
+    ...counts,
+    placed: sorted,
+    packets_on: on,
+    packets_open: share.packets_open,
+    packets_done: share.packets_done,
+    waiting: share.packets_open > 0 ? share.waiting : 0,
+    second_look: secondLook,
+    subsets_on: subsetsOn(state),
+    ranked_complete: complete,
   };
 }
 

@@ -62,7 +62,10 @@ async def burst(client: BoardClient, commands: list[dict[str, Any]]) -> None:
 
 @pytest.fixture
 async def room(big_server: LiveServer) -> AsyncIterator[Workshop]:
-    w = await open_workshop(big_server, names=PEOPLE, criteria=["Impact", "Effort"], top_n=3)
+    # complete rankings of all fifteen (issue 12 would hand out subsets from 8 candidates)
+    w = await open_workshop(
+        big_server, names=PEOPLE, criteria=["Impact", "Effort"], top_n=3, subsets_from=500
+    )
     yield w
     await w.close()
 

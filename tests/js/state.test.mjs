@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { apply, columnById, currentPhase, fromSnapshot, isClosed, listFor, nameKey, nextPhase, outcome, PARKING, score } from "../../client/js/state.js";
+import { absorbCounts, apply, columnById, currentPhase, fromSnapshot, isClosed, isWaiting, listFor, nameKey, nextPhase, outcome, packetsOn, packetSwitch, PARKING, rankCandidates, score, subsetsOn, subsetSize } from "../../client/js/state.js";
 
 const PHASES = ["ignite", "generate", "affinity", "name", "rank", "close"].map((type) => ({
   type,
@@ -29,6 +29,12 @@ function snapshot(overrides = {}) {
     results: null,
     ...overrides,
   };
+}
+
+/** The five counts every board has had since issue 2. */
+function basic(counts) {
+  const { participants, notes, sorted, rankers, rankings } = counts;
+  return { participants, notes, sorted, rankers, rankings };
 }
 
 /** A board played from the snapshot to the close by events, as a welcome's client would. */
@@ -90,7 +96,7 @@ test("fromSnapshot adds the indexes and defaults, and leaves the snapshot alone"
   assert.deepEqual([state.followups, state.selected, state.swaps], [{}, [], []]);
   assert.equal(state.columns[0].name, null);
   assert.deepEqual(state.columns[0].proposals, []);
-  assert.deepEqual(state.counts, { participants: 1, notes: 1, sorted: 0, rankers: 0, rankings: 0 });
+  assert.deepEqual(basic(state.counts), { participants: 1, notes: 1, sorted: 0, rankers: 0, rankings: 0 });
   assert.equal(raw.columns[0].name, undefined, "the snapshot is copied, not changed");
   assert.equal(currentPhase(state).type, "ignite");
   assert.equal(nextPhase(state).type, "generate");
@@ -126,7 +132,7 @@ test("every event kind folds in", () => {
   assert.ok(isClosed(state));
   assert.equal(nextPhase(state), null);
   assert.deepEqual(state.selected, ["k2"]);
-  assert.deepEqual(state.counts, { participants: 2, notes: 3, sorted: 3, rankers: 2, rankings: 2 });
+  assert.deepEqual(basic(state.counts), { participants: 2, notes: 3, sorted: 3, rankers: 2, rankings: 2 });
 });
 
 test("a swap and a follow-up change the selection and the follow-ups", () => {
@@ -174,4 +180,164 @@ test("score counts people, notes, sorted notes and rankings", () => {
   assert.deepEqual(score(state), state.counts);
   assert.deepEqual(score({ participants: [], notes: [], unsorted: [] }), { participants: 0, notes: 0, sorted: 0, rankers: 0, rankings: 0 });
   assert.equal(outcome(fromSnapshot(snapshot())), null);
+});
+
+// ---- work sharing (issue 12) ----------------------------------------------------------
+
+const SHARING = { packet_size: 2, packet_idle_seconds: 90, packets_from: 3, second_look: null, max_columns: 40, subsets_from: 2, subset_size: 2 };
+
+/** A board in affinity with four unsorted notes and two columns, sharing on. */
+function sharingBoard(overrides = {}) {
+  const notes = ["n1", "n2", "n3", "n4"].map((id) => ({ id, text: id, author: null, column: null, mine: false }));
+  return fromSnapshot(
+    snapshot({
+      board: { ...snapshot().board, sharing: SHARING },
+      phase: "affinity",
+      phase_index: 2,
+      notes,
+      unsorted: notes.map((n) => n.id),
+      columns: [{ id: "k1", number: 1, notes: [] }, { id: "k2", number: 2, notes: [] }],
+      counts: { participants: 1, notes: 4, sorted: 0, rankers: 0, rankings: 0, placed: 0, packets_on: true, packets_open: 1, packets_done: 0, waiting: 0, second_look: { seen_twice: 0, total: 4 }, subsets_on: false, ranked_complete: 0 },
+      ...overrides,
+    }),
+  );
+}
+
+test("an old snapshot (no sharing, no mine) reads as sharing off with an empty own part", () => {
+  const state = fromSnapshot(snapshot());
+  assert.equal(state.board.sharing, null);
+  assert.deepEqual(state.mine, { packet: null, packets_done: 0, notes_placed: 0, waiting: false, subsets: {} });
+  assert.equal(packetsOn(state), false);
+  assert.equal(subsetsOn(state), false);
+  assert.equal(state.counts.packets_on, false);
+  assert.equal(state.counts.second_look, null);
+});
+
+test("the snapshot's mine and counts are taken in (my packet, done, placed, subsets)", () => {
+  const state = sharingBoard({ mine: { packet: { packet_id: "pk-1", note_ids: ["n1", "n2"], pass: "sort" }, packets_done: 2, notes_placed: 9, waiting: false, subsets: { Impact: ["k1", "k2"] } } });
+  assert.deepEqual(state.mine.packet, { packet_id: "pk-1", note_ids: ["n1", "n2"], pass: "sort" });
+  assert.deepEqual([state.mine.packets_done, state.mine.notes_placed], [2, 9]);
+  assert.deepEqual(state.mine.subsets, { Impact: ["k1", "k2"] });
+  assert.equal(packetsOn(state), true);
+  assert.deepEqual([state.counts.packets_open, state.counts.packets_done, state.counts.placed], [1, 0, 0]);
+  assert.deepEqual(state.counts.second_look, { seen_twice: 0, total: 4 });
+});
+
+test("my packet.assigned, my moves, my packet.returned(done): packet, placed, done", () => {
+  const state = sharingBoard({ mine: { packet: null, packets_done: 0, notes_placed: 0, waiting: true, subsets: {} }, counts: { ...sharingBoard().share, packets_on: true, packets_open: 1, waiting: 1 } });
+  assert.equal(isWaiting(state), true);
+  apply(state, { kind: "packet.assigned", packet_id: "pk-2", holder: "me", note_ids: ["n3", "n4"], pass: "sort", size: 2, at: 1 }, "me");
+  assert.deepEqual(state.mine.packet, { packet_id: "pk-2", note_ids: ["n3", "n4"], pass: "sort" });
+  assert.equal(state.mine.waiting, false);
+  assert.equal(isWaiting(state), false);
+  assert.equal(state.counts.packets_open, 2);
+  apply(state, { kind: "note.moved", note_id: "n3", column_id: "k1", index: 0, by: "me", at: 2 }, "me");
+  apply(state, { kind: "note.moved", note_id: "n3", column_id: "k2", index: 0, by: "me", at: 3 }, "me"); // not from unsorted
+  apply(state, { kind: "note.moved", note_id: "n4", column_id: "k1", index: 0, by: "p2", at: 3 }, "me"); // someone else's
+  assert.equal(state.mine.notes_placed, 1);
+  apply(state, { kind: "packet.returned", packet_id: "pk-2", holder: "me", reason: "done", placed: 1, at: 4 }, "me");
+  assert.equal(state.mine.packet, null);
+  assert.equal(state.mine.packets_done, 1);
+  assert.deepEqual(state.mine.lastReturned, { packet_id: "pk-2", reason: "done", placed: 1 });
+  assert.deepEqual([state.counts.packets_open, state.counts.packets_done], [1, 1]);
+});
+
+test("redacted packet events (holder null) count for the room and leave my part alone", () => {
+  const state = sharingBoard();
+  apply(state, { kind: "packet.assigned", packet_id: "pk-7", holder: null, note_ids: null, pass: "sort", size: 2, at: 1 }, "me");
+  assert.equal(state.mine.packet, null);
+  assert.equal(state.counts.packets_open, 2);
+  apply(state, { kind: "packet.requested", participant_id: null, at: 1 }, "me");
+  assert.equal(state.mine.waiting, false);
+  assert.equal(state.counts.waiting, 1);
+  apply(state, { kind: "packet.returned", packet_id: "pk-7", holder: null, reason: "done", placed: 2, at: 2 }, "me");
+  apply(state, { kind: "packet.returned", packet_id: "pk-1", holder: null, reason: "idle", placed: 0, at: 2 }, "me");
+  assert.equal(state.mine.packets_done, 0);
+  assert.deepEqual([state.counts.packets_open, state.counts.packets_done, state.counts.waiting], [0, 1, 0], "nobody waits once no packet is open");
+  apply(state, { kind: "note.moved", note_id: "n1", column_id: "k1", index: 0, by: null, at: 3 }, "me");
+  assert.equal(state.mine.notes_placed, 0, "a redacted move is nobody's here");
+  apply(state, { kind: "subset.assigned", participant_id: null, criterion: "Impact", candidates: null }, "me");
+  assert.deepEqual(state.mine.subsets, {});
+});
+
+test("my packet.requested: I wait while a packet is open; a given-back packet of mine is gone", () => {
+  const state = sharingBoard({ mine: { packet: { packet_id: "pk-1", note_ids: ["n1"], pass: "review" } } });
+  apply(state, { kind: "packet.returned", packet_id: "pk-1", holder: "me", reason: "given_back", placed: 0, at: 1 }, "me");
+  assert.equal(state.mine.packet, null);
+  assert.equal(state.mine.packets_done, 0);
+  apply(state, { kind: "packet.assigned", packet_id: "pk-3", holder: null, note_ids: null, pass: "sort", size: 1, at: 1 }, "me");
+  apply(state, { kind: "packet.requested", participant_id: "me", at: 2 }, "me");
+  assert.equal(state.mine.waiting, true);
+  assert.equal(isWaiting(state), true);
+});
+
+test("packets.switched: off stops packets and waiting, null goes back to automatic by notes", () => {
+  const state = sharingBoard({ mine: { waiting: true } });
+  apply(state, { kind: "packets.switched", enabled: false, by: null }, "me");
+  assert.equal(packetsOn(state), false);
+  assert.equal(packetSwitch(state), false);
+  assert.equal(state.mine.waiting, false);
+  assert.equal(state.counts.packets_on, false);
+  assert.equal(state.counts.second_look, null);
+  apply(state, { kind: "packets.switched", enabled: null, by: "f" }, "me");
+  assert.equal(packetSwitch(state), null);
+  assert.equal(packetsOn(state), true, "4 notes >= packets_from 3");
+  apply(state, { kind: "packets.switched", enabled: true, by: "f" }, "me");
+  assert.equal(packetSwitch(state), true);
+});
+
+test("the switch is read from the snapshot's packets_on where the notes tell it apart", () => {
+  const few = sharingBoard({ board: { ...snapshot().board, sharing: { ...SHARING, packets_from: 100 } } });
+  assert.equal(packetSwitch(few), true, "on with fewer notes than packets_from: switched on");
+  const off = sharingBoard({ counts: { packets_on: false } });
+  assert.equal(packetSwitch(off), false);
+  assert.equal(packetSwitch(sharingBoard()), null);
+});
+
+test("presence counts take over: open packets, done, waiting, second look", () => {
+  const state = sharingBoard();
+  absorbCounts(state, { packets_on: true, packets_open: 5, packets_done: 12, waiting: 2, second_look: { seen_twice: 3, total: 4 } });
+  assert.deepEqual([state.counts.packets_open, state.counts.packets_done, state.counts.waiting], [5, 12, 2]);
+  assert.deepEqual(state.counts.second_look, { seen_twice: 3, total: 4 });
+  absorbCounts(state, null); // nothing to take: unchanged
+  assert.equal(state.counts.packets_open, 5);
+});
+
+test("column.merged moves the source's notes, in order, to the target's end", () => {
+  const state = sharingBoard();
+  apply(state, { kind: "note.moved", note_id: "n1", column_id: "k1", index: 0, by: "me", at: 1 }, "me");
+  apply(state, { kind: "note.moved", note_id: "n2", column_id: "k2", index: 0, by: "me", at: 1 }, "me");
+  apply(state, { kind: "note.moved", note_id: "n3", column_id: "k2", index: 1, by: "me", at: 1 }, "me");
+  apply(state, { kind: "column.merged", source: "k2", target: "k1", note_ids: ["n2", "n3"], by: null }, "me");
+  assert.deepEqual(state.columns.map((c) => c.id), ["k1"]);
+  assert.deepEqual(columnById(state, "k1").notes, ["n1", "n2", "n3"]);
+  assert.equal(state.noteIndex.get("n3").column, "k1");
+  assert.equal(state.mine.notes_placed, 3);
+  apply(state, { kind: "column.merged", source: "gone", target: "k1", note_ids: [], by: null }, "me"); // unknown: nothing
+  assert.deepEqual(state.columns.map((c) => c.id), ["k1"]);
+});
+
+test("leaving affinity drops my packet and the room's open packets", () => {
+  const state = sharingBoard({ mine: { packet: { packet_id: "pk-1", note_ids: ["n1"], pass: "sort" }, waiting: false } });
+  apply(state, { kind: "phase.changed", index: 3, phase: "name", at: 9 }, "me");
+  assert.equal(state.mine.packet, null);
+  assert.equal(state.counts.packets_open, 0);
+  assert.equal(state.counts.packets_on, false);
+});
+
+test("subsets: on with more candidates than subsets_from; my subset.assigned per criterion", () => {
+  const state = sharingBoard({ phase: "rank", phase_index: 4, candidates: ["k1", "k2", "k3"], columns: ["k1", "k2", "k3"].map((id, i) => ({ id, number: i + 1, notes: [] })) });
+  assert.equal(subsetsOn(state), true);
+  assert.equal(subsetSize(state), 2);
+  assert.equal(rankCandidates(state, "Impact"), null, "no subset yet");
+  apply(state, { kind: "subset.assigned", participant_id: "me", criterion: "Impact", candidates: ["k3", "k1"] }, "me");
+  assert.deepEqual(rankCandidates(state, "Impact"), ["k3", "k1"]);
+  assert.equal(state.counts.subsets_on, true);
+  apply(state, { kind: "ranking.submitted", participant_id: "me", criterion: "Impact", order: ["k1", "k3"] }, "me");
+  assert.equal(state.counts.ranked_complete, 0, "one of two criteria");
+  apply(state, { kind: "ranking.submitted", participant_id: "me", criterion: "Effort", order: null }, "me");
+  assert.equal(state.counts.ranked_complete, 1);
+  const small = sharingBoard({ phase: "rank", phase_index: 4, candidates: ["k1", "k2"] });
+  assert.equal(subsetsOn(small), false);
+  assert.deepEqual(rankCandidates(small, "Impact"), ["k1", "k2"]);
 });

@@ -3,6 +3,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import { absorbCounts, fromSnapshot } from "../../client/js/state.js";
+import { progressLines } from "../../client/js/views/progress.js";
 import { rankStatus, workingOrder } from "../../client/js/views/ranking.js";
 import { tileLayout } from "../../client/js/views/tiles.js";
 
@@ -40,4 +42,56 @@ test("tiles: equal columns take one cell each; one or two columns make a small g
   assert.deepEqual(tileLayout([9, 1]).spans, [1, 1]);
   const empty = tileLayout([]);
   assert.deepEqual([empty.spans, empty.rows], [[], 1]);
+});
+
+// ---- work sharing (issue 12): the room's progress as counts, and the subset to rank ----
+
+function bigBoard(phase, phaseIndex, extra = {}) {
+  const phases = ["ignite", "generate", "affinity", "name", "rank", "close"].map((type) => ({ type, commands: [] }));
+  const notes = Array.from({ length: 5000 }, (_, i) => ({ id: `n${i}`, text: "x", author: null, column: i < 4210 ? "k1" : null, mine: false }));
+  return fromSnapshot({
+    board: { id: "b", title: "T", game: { phases }, anonymous: true, criteria: ["Impact"], top_n: 3, sharing: { packet_size: 8, packet_idle_seconds: 90, packets_from: 150, second_look: null, max_columns: 40, subsets_from: 7, subset_size: 5 } },
+    prompt: "",
+    phase,
+    phase_index: phaseIndex,
+    phase_log: [],
+    participants: [{ id: "f", name: "F", role: "facilitator" }, ...Array.from({ length: 1000 }, (_, i) => ({ id: `p${i}`, name: `P${i}`, role: "participant" }))],
+    notes,
+    columns: [{ id: "k1", number: 1, notes: notes.filter((n) => n.column).map((n) => n.id) }],
+    unsorted: notes.filter((n) => !n.column).map((n) => n.id),
+    parking: [],
+    candidates: [],
+    results: null,
+    ...extra,
+  });
+}
+
+test("progress: notes placed, packets open and done, second look, in counts only", () => {
+  const state = bigBoard("affinity", 2);
+  absorbCounts(state, { packets_on: true, packets_open: 38, packets_done: 1, waiting: 0, second_look: { seen_twice: 1200, total: 5000 } });
+  const lines = Object.fromEntries(progressLines(state).map((l) => [l.key, l.text]));
+  assert.deepEqual(lines, {
+    "placed": "4,210 of 5,000 notes placed",
+    "packets-open": "38 packets open",
+    "packets-done": "1 packet done",
+    "second-look": "second look: 1,200 of 5,000 seen twice",
+  });
+});
+
+test("progress in rank: who has ranked every criterion, of everyone; none on an old board", () => {
+  const submitted = Object.fromEntries(Array.from({ length: 612 }, (_, i) => [`p${i}`, ["Impact"]]));
+  const state = bigBoard("rank", 4, { rankings: { submitted, mine: {} } });
+  assert.deepEqual(progressLines(state), [{ key: "ranked", text: "612 of 1,000 have ranked" }]);
+  state.board.sharing = null;
+  assert.deepEqual(progressLines(state), []);
+});
+
+test("the working order with subsets: my subset only, nothing before it comes", () => {
+  const state = bigBoard("rank", 4, { candidates: ["k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8"], mine: { subsets: { Impact: ["k8", "k2", "k5", "k1", "k3"] } } });
+  const order = workingOrder(state, { rankOrders: {} }, "me", "Impact");
+  assert.deepEqual([...order].sort(), ["k1", "k2", "k3", "k5", "k8"]);
+  assert.deepEqual(workingOrder(state, { rankOrders: {} }, "me", "Effort"), []);
+  // a draft of every candidate is not an order of the subset: ignored
+  const all = { rankOrders: { Impact: state.candidates } };
+  assert.deepEqual([...workingOrder(state, all, "me", "Impact")].sort(), ["k1", "k2", "k3", "k5", "k8"]);
 });

@@ -15,6 +15,7 @@ import { onLangChange, t } from "../i18n.js";
 import { currentPhase, listFor, PARKING } from "../state.js";
 import { LAST, NEW_COLUMN } from "./board.js";
 import { announce, colourClass, columnBadge, columnLabel, columnName, frameScheduler, toast } from "./common.js";
+import { PacketPanel } from "./packet.js";
 
 const UNSORTED = "unsorted";
 const BAR_DROP = "bar:";
@@ -41,12 +42,17 @@ function placeOf(key) {
 /**
  * options: onMove(noteId, target, index) with target null | "parking" | column id | "new";
  * preview (notes a collapsed column shows), pool (unsorted notes shown after the next),
- * page (notes an expanded column adds per "show more"), laptop (wider layout).
+ * page (notes an expanded column adds per "show more"), laptop (wider layout);
+ * packets (issue 12: the participant's "Your packet" first, views/packet.js: its
+ * handlers onConfirm, onGiveBack, onAsk, status) and onMerge(columnId) (the console's
+ * "Merge into…" on each column).
  */
 export class AffinityBoard {
-  constructor(conn, { onMove, preview = 3, pool = 12, page = 50, laptop = false } = {}) {
+  constructor(conn, { onMove, preview = 3, pool = 12, page = 50, laptop = false, packets = null, onMerge = null } = {}) {
     this.conn = conn;
     this.onMove = onMove;
+    this.packetPanel = packets ? new PacketPanel(this, packets) : null;
+    this.onMerge = onMerge;
     this.preview = preview;
     this.pool = pool;
     this.pageSize = page;
@@ -129,6 +135,16 @@ export class AffinityBoard {
           p.structure = true;
           p.zones.add(event.column_id);
           break;
+        case "column.merged":
+          // the source's section goes, the target's list grows at its end
+          p.structure = true;
+          p.zones.add(event.target);
+          break;
+        case "packet.assigned":
+        case "packet.returned":
+        case "packet.requested":
+        case "packets.switched":
+          break; // the packet panel is synced in every flush
         case "note.moved": {
           // a window is a prefix of its list: a note outside every window leaves the
           // lists it was in looking the same, so only its card's list needs a look
@@ -158,10 +174,18 @@ export class AffinityBoard {
     for (const key of p.zones) this.syncZone(key);
     if (p.texts) for (const [id, card] of this.cards) this.syncText(card, id);
     this.syncCounts();
+    this.packetPanel?.sync();
     this.syncSelection();
     if (this.query) this.renderResults();
     this.collect();
     this.focusAfter(focus);
+  }
+
+  /** Re-render "Your packet" now (a request's answer, a presence frame's counts). */
+  refreshPacket() {
+    if (!this.built || !this.packetPanel) return;
+    this.packetPanel.sync();
+    this.syncSelection();
   }
 
   // ---- building --------------------------------------------------------------------
@@ -201,6 +225,7 @@ export class AffinityBoard {
     const board = h(
       "section",
       { class: ["board", "board-interactive", "board-affinity"], attrs: { "aria-label": t("console.board") } },
+      this.packetPanel ? this.packetPanel.el : null,
       bar,
       unsorted,
       this.searchBox.el,
@@ -214,6 +239,7 @@ export class AffinityBoard {
     this.syncZone(UNSORTED);
     this.syncZone(PARKING);
     this.syncCounts();
+    this.packetPanel?.sync({ force: true });
     this.syncSelection();
     this.renderResults();
     this.focusAfter(focus);
@@ -260,10 +286,22 @@ export class AffinityBoard {
       h("h3", { class: "zone-title", id: headingId, tabIndex: -1 }, column ? columnBadge(column.number) : null, h("span", { text: title }), count),
       subtitle,
       list,
-      h("div", { class: "aff-zone-foot" }, rest, more, less),
+      h("div", { class: "aff-zone-foot" }, rest, more, less, column && this.onMerge ? this.mergeButton(column) : null),
     );
     this.zones.set(key, { section, list, count, empty, rest, more, less });
     return section;
+  }
+
+  /** The console's "Merge into…" on a column (the dialog that confirms is the console's). */
+  mergeButton(column) {
+    return h("button", {
+      type: "button",
+      class: "btn btn-quiet btn-small aff-merge",
+      dataset: { mergeColumn: column.id },
+      text: t("merge.open"),
+      attrs: { "aria-label": t("merge.openLabel", { name: columnLabel(column) }) },
+      on: { click: () => this.onMerge(column.id) },
+    });
   }
 
   barButton(key) {
@@ -434,12 +472,14 @@ export class AffinityBoard {
     else text = t("aff.placeNext", { text: excerpt(note.text) });
     setText(this.hintEl, text);
     this.el.querySelector(".board-affinity")?.classList.toggle("has-selection", Boolean(this.selected));
+    this.packetPanel?.syncSelection();
   }
 
   /** The note a tap in the bar places: the selected one, else the next unsorted. */
   placing() {
     if (this.selected && this.state.noteIndex.has(this.selected)) return this.selected;
-    return this.state.unsorted[0] ?? null;
+    // with a packet: its next note to place comes before the pool's
+    return this.packetPanel?.nextToPlace() ?? this.state.unsorted[0] ?? null;
   }
 
   // ---- cards -----------------------------------------------------------------------

@@ -95,7 +95,9 @@ export function errorText(error) {
   if (error.code === "network") return t("err.network");
   const key = `error.${error.code}`;
   const ids = error.details?.note_ids;
-  const known = t(key, Array.isArray(ids) ? { n: ids.length } : {});
+  const params = Array.isArray(ids) ? { n: ids.length } : {};
+  if (typeof error.details?.max_columns === "number") params.max = error.details.max_columns;
+  const known = t(key, params);
   if (known !== key) return known;
   return t("err.generic", { message: error.message || error.code });
 }

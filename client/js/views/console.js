@@ -7,10 +7,11 @@ import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { newId } from "../ids.js";
 import * as store from "../storage.js";
-import { currentPhase, nextPhase } from "../state.js";
+import { columnById, currentPhase, nextPhase, packetSwitch, packetsOn } from "../state.js";
 import { AffinityBoard, barDropPlace } from "./affinity.js";
 import { describePlace, LAST, NEW_COLUMN } from "./board.js";
-import { announce, errorText, exportButtons, phaseCard, phaseStepper, phaseTitle, promptText, refreshScore, scoreBoard, toast } from "./common.js";
+import { announce, columnLabel, errorText, exportButtons, phaseCard, phaseStepper, phaseTitle, promptText, refreshScore, scoreBoard, toast } from "./common.js";
+import { formatCount, progressList, refreshProgress } from "./progress.js";
 import { facilitatorAccess, projectorCopy, sharePanel } from "./access.js";
 import { charCounter } from "./limits.js";
 import { BoardPage } from "./page.js";
@@ -23,7 +24,20 @@ import { joinLink, localOnlyWarning } from "./share.js";
 export function mountConsole(root, conn, boardId, token) {
   const ui = { moveChoice: {}, followups: {}, swap: null, promptDraft: null, timerMinutes: "5", advancing: false };
   const accessUi = {}; // facilitator access and sharing (views/access.js): invite, share link
-  const page = new BoardPage(root, conn, { role: "facilitator" });
+  const page = new BoardPage(root, conn, {
+    role: "facilitator",
+    // a presence frame's counts (issue 12): the numbers in place
+    onCounts: () => {
+      refreshScore(asideEl, conn);
+      refreshProgress(root, conn.state);
+      // the switch's sentence follows packets_on (automatic); the rest is in place
+      const on = conn.state ? packetsOn(conn.state) : false;
+      if (on !== shareOn) shareRegion.update();
+      shareOn = on;
+    },
+  });
+  /** Events of sorting the board follows by itself (views/affinity.js). */
+  const BOARD_KINDS = ["note.moved", "column.created", "notes.revealed", "column.merged", "packet.assigned", "packet.returned", "packet.requested", "packets.switched"];
   const stepEl = h("div", { class: "region-steps" });
   const contentEl = h("div", { class: "region-content" });
   const asideEl = h("aside", { class: "console-aside", attrs: { "aria-label": t("share.title") } });
@@ -35,19 +49,30 @@ export function mountConsole(root, conn, boardId, token) {
 
   page.region(stepEl, () => steps());
   // the board keeps its own DOM current, event by event; a laptop shows more per column
-  const affinity = new AffinityBoard(conn, { onMove: (id, target, index) => moveNote(id, target, index), preview: 5, pool: 20, laptop: true });
+  const affinity = new AffinityBoard(conn, {
+    onMove: (id, target, index) => moveNote(id, target, index),
+    preview: 5,
+    pool: 20,
+    laptop: true,
+    onMerge: (columnId) => openMerge(columnId),
+  });
   const affinityPrompt = h("div", { class: "console-affinity-prompt" });
-  const affinityWrap = h("div", { class: "console-affinity" }, affinityPrompt, affinity.el);
+  // work sharing (issue 12): packets on/off/automatic and the room's progress
+  const shareEl = h("div", { class: "console-share-slot" });
+  const affinityWrap = h("div", { class: "console-affinity" }, affinityPrompt, shareEl, affinity.el);
   let affinityPromptText;
   // the board updates itself for these; the content region is not rebuilt for them
   page.region(contentEl, () => content(), {
-    skips: (detail) => affinity.built && ["note.moved", "column.created", "notes.revealed"].includes(detail.event?.kind),
+    skips: (detail) => affinity.built && BOARD_KINDS.includes(detail.event?.kind),
   });
+  const shareRegion = page.region(shareEl, () => sharingPanel());
+  let shareOn = null;
   // a move changes only the score's numbers here: updated in place
   page.region(asideEl, () => aside(), {
     skips: (detail) => {
-      if (!["note.moved", "column.created"].includes(detail.event?.kind)) return false;
+      if (!BOARD_KINDS.includes(detail.event?.kind)) return false;
       refreshScore(asideEl, conn);
+      refreshProgress(asideEl, conn.state);
       return true;
     },
   });
@@ -345,11 +370,13 @@ export function mountConsole(root, conn, boardId, token) {
 
   function rankProgress(state) {
     const submitted = state.rankings.submitted;
-    const list = state.participants.filter((p) => p.role !== "facilitator");
+    // with subsets (a big room) the counts only, never a list of people
+    const list = state.counts.subsets_on ? [] : state.participants.filter((p) => p.role !== "facilitator");
     return h(
       "section",
       { class: "rank-progress", attrs: { "aria-labelledby": "rp-h" } },
-      h("h2", { id: "rp-h", text: t("rank.progress", { rankers: state.counts.rankers, participants: list.length }) }),
+      h("h2", { id: "rp-h", text: t("rank.progress", { rankers: state.counts.rankers, participants: state.counts.participants }) }),
+      progressList(state),
       h(
         "ul",
         { class: "criteria-progress" },
@@ -413,8 +440,101 @@ export function mountConsole(root, conn, boardId, token) {
           : null,
       ),
       accessAside(projectorUrl),
-      h("section", { class: "aside-score", attrs: { "aria-labelledby": "score-h" } }, h("h2", { id: "score-h", text: t("score.title") }), scoreBoard(conn)),
+      h("section", { class: "aside-score", attrs: { "aria-labelledby": "score-h" } }, h("h2", { id: "score-h", text: t("score.title") }), scoreBoard(conn), progressList(conn.state)),
     ];
+  }
+
+  // ---- work sharing (issue 12) --------------------------------------------------
+
+  /** Affinity on a board with sharing: packets on, off or automatic, and the progress. */
+  function sharingPanel() {
+    const state = conn.state;
+    if (!state.board.sharing || currentPhase(state).type !== "affinity") return null;
+    const current = packetSwitch(state);
+    const on = packetsOn(state);
+    const from = state.board.sharing.packets_from;
+    const stateText = current === null ? t(on ? "share.state.autoOn" : "share.state.autoOff", { from: formatCount(from) }) : t(on ? "share.state.on" : "share.state.off");
+    const choice = (value, key) =>
+      h("button", {
+        type: "button",
+        class: ["btn", "btn-small", current === value ? "btn-primary" : "btn-secondary"],
+        fkey: `packets-${key}`,
+        dataset: { packetsSwitch: key },
+        attrs: { "aria-pressed": current === value ? "true" : "false" },
+        text: t(`share.switch.${key}`),
+        on: { click: () => switchPackets(value, key) },
+      });
+    return h(
+      "section",
+      { class: "console-share", dataset: { consoleShare: on ? "on" : "off" }, attrs: { "aria-labelledby": "cs-h" } },
+      h("h2", { id: "cs-h", text: t("share.consoleTitle") }),
+      h("p", { class: "console-share-state", dataset: { packetsState: current === null ? "auto" : String(current) }, text: stateText }),
+      h("div", { class: "button-row", attrs: { role: "group", "aria-label": t("share.switchLabel") } }, choice(true, "on"), choice(false, "off"), choice(null, "auto")),
+      progressList(state),
+    );
+  }
+
+  async function switchPackets(enabled, key) {
+    try {
+      await conn.send("packets.switch", { enabled });
+      announce(t("share.switched", { state: t(`share.switch.${key}`) }));
+    } catch (error) {
+      toast(errorText(error), "error");
+    }
+    page.schedule();
+  }
+
+  /** "Merge into…": choose the target column, then confirm; one command moves them all. */
+  function openMerge(sourceId) {
+    const state = conn.state;
+    const source = columnById(state, sourceId);
+    if (!source) return;
+    const sourceName = columnLabel(source);
+    const others = state.columns.filter((c) => c.id !== sourceId);
+    const select = h(
+      "select",
+      { id: "merge-target", dataset: { mergeTarget: "" }, on: { change: () => (confirmButton.disabled = !select.value) } },
+      h("option", { value: "", text: t("merge.pick") }),
+      others.map((c) => h("option", { value: c.id, text: `${columnLabel(c)} · ${t("board.notesCount", { n: c.notes.length })}` })),
+    );
+    const errorBox = h("p", { class: "notice notice-error", hidden: true, attrs: { role: "alert" } });
+    const confirmButton = h("button", {
+      type: "button",
+      class: "btn btn-primary",
+      disabled: true,
+      dataset: { confirmMerge: "" },
+      text: t("merge.confirm"),
+      on: {
+        click: async () => {
+          const target = columnById(conn.state, select.value);
+          if (!target) return;
+          confirmButton.disabled = true;
+          try {
+            await conn.send("column.merge", { source: sourceId, target: target.id });
+            dialog.close();
+            toast(t("merge.done", { source: sourceName, target: columnLabel(target) }));
+          } catch (error) {
+            errorBox.textContent = errorText(error);
+            errorBox.hidden = false;
+            confirmButton.disabled = false;
+          }
+        },
+      },
+    });
+    dialog.replaceChildren(
+      h("h2", { id: "confirm-h", text: t("merge.title", { source: sourceName }) }),
+      h("p", { class: "confirm-line", text: t("merge.explain", { n: source.notes.length, count: source.notes.length, source: sourceName }) }),
+      h("p", {}, h("label", { htmlFor: "merge-target", text: `${t("merge.target")} ` }), select),
+      errorBox,
+      h(
+        "div",
+        { class: "button-row" },
+        confirmButton,
+        h("button", { type: "button", class: "btn btn-quiet", text: t("merge.cancel"), on: { click: () => dialog.close() } }),
+      ),
+    );
+    dialog.showModal();
+    select.focus();
   }
 
   /** Facilitator access, the projector link to copy, and sharing the results (views/access.js). */

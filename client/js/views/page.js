@@ -9,10 +9,20 @@ import { accessEnded } from "./access.js";
 import { announce, frameScheduler, header, phaseTitle, Region, startTimerTicker } from "./common.js";
 
 /** Events of sorting that the header never shows (issue 11: a move costs what changed). */
-const SORTING_KINDS = new Set(["note.moved", "column.created", "note.created", "note.edited"]);
+const SORTING_KINDS = new Set([
+  "note.moved",
+  "column.created",
+  "note.created",
+  "note.edited",
+  // work sharing (issue 12): nothing the header shows
+  "packet.assigned",
+  "packet.returned",
+  "packet.requested",
+  "subset.assigned",
+]);
 
 export class BoardPage {
-  constructor(root, conn, { role, onPhaseChange = () => {} }) {
+  constructor(root, conn, { role, onPhaseChange = () => {}, onCounts = null }) {
     this.root = root;
     this.conn = conn;
     this.role = role;
@@ -43,9 +53,17 @@ export class BoardPage {
       this.frame();
     });
     let lastPresence = "";
+    let lastCounts = "";
     conn.addEventListener("presence", () => {
       // presence arrives often; re-render only when what it shows has changed
       const p = conn.presence || {};
+      // the room's progress (issue 12): a view may update its numbers in place instead
+      const counts = JSON.stringify(p.counts ?? null);
+      if (counts !== lastCounts) {
+        lastCounts = counts;
+        if (onCounts) onCounts();
+        else this.schedule();
+      }
       const key = JSON.stringify([p.online, p.participants_online, p.timer, p.online_ids, p.typing]);
       if (key === lastPresence) return;
       lastPresence = key;

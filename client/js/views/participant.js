@@ -6,10 +6,10 @@ import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { newId } from "../ids.js";
 import * as store from "../storage.js";
-import { currentPhase } from "../state.js";
+import { currentPhase, isWaiting, packetsOn, rankCandidates, subsetsOn } from "../state.js";
 import { AffinityBoard, barDropPlace } from "./affinity.js";
 import { describePlace, LAST, NEW_COLUMN } from "./board.js";
-import { errorText, filledSentence, phaseCard, phaseStepper, phaseTitle, refreshScore, promptParts, promptText, scoreBoard, toast } from "./common.js";
+import { announce, errorText, filledSentence, phaseCard, phaseStepper, phaseTitle, refreshScore, promptParts, promptText, scoreBoard, toast } from "./common.js";
 import { charCounter, withCounter } from "./limits.js";
 import { BoardPage } from "./page.js";
 import { participantNaming } from "./naming.js";
@@ -17,7 +17,17 @@ import { rankingView, workingOrder } from "./ranking.js";
 import { resultsView } from "./results.js";
 
 /** Events the affinity board applies to its own DOM (views/affinity.js). */
-const BOARD_KINDS = new Set(["note.moved", "column.created", "notes.revealed"]);
+const BOARD_KINDS = new Set([
+  "note.moved",
+  "column.created",
+  "notes.revealed",
+  // work sharing (issue 12): the board's packet panel and columns follow these
+  "column.merged",
+  "packet.assigned",
+  "packet.returned",
+  "packet.requested",
+  "packets.switched",
+]);
 
 function canWrite(state) {
   return currentPhase(state).commands.includes("note.create");
@@ -33,7 +43,21 @@ export function mountParticipant(root, conn, boardId) {
     deleteArmed: null,
     sending: false,
   };
-  const page = new BoardPage(root, conn, { role: "participant", onPhaseChange: (phase, previous) => phaseChanged(phase, previous) });
+  // the work I am handed (issue 12): ask for a packet by myself when I have none
+  const share = { auto: true, asking: false, none: false, subsetAsked: false };
+  const page = new BoardPage(root, conn, {
+    role: "participant",
+    onPhaseChange: (phase, previous) => phaseChanged(phase, previous),
+    // a presence frame's counts: the numbers in place, not a re-render of the page
+    onCounts: () => {
+      refreshScore(phaseEl, conn);
+      if (conn.state && !packetsWere && packetsOn(conn.state)) share.auto = true;
+      packetsWere = Boolean(conn.state && packetsOn(conn.state));
+      affinity.refreshPacket();
+      shareSoon();
+    },
+  });
+  let packetsWere = false;
   const phaseEl = h("div", { class: "region-phase" });
   const draftEl = h("div", { class: "region-draft" });
   const composerEl = h("div", { class: "region-composer" });
@@ -62,7 +86,15 @@ export function mountParticipant(root, conn, boardId) {
   };
   page.region(draftEl, () => draftNotice(), { skips: (detail) => BOARD_KINDS.has(detail.event?.kind) });
   // the sorting board keeps its own DOM current, event by event (views/affinity.js)
-  const affinity = new AffinityBoard(conn, { onMove: (id, target, index) => moveNote(id, target, index) });
+  const affinity = new AffinityBoard(conn, {
+    onMove: (id, target, index) => moveNote(id, target, index),
+    packets: {
+      onConfirm: (packetId) => packetCommand("packet.confirm", packetId),
+      onGiveBack: (packetId) => packetCommand("packet.return", packetId),
+      onAsk: () => askPacket(),
+      status: () => (share.asking ? "asking" : share.none ? "none" : null),
+    },
+  });
   // the board updates itself for these; the content region is not rebuilt for them
   page.region(contentEl, () => content(), { skips: (detail) => affinity.built && BOARD_KINDS.has(detail.event?.kind) });
   page.onLang = () => buildComposer();
@@ -70,6 +102,7 @@ export function mountParticipant(root, conn, boardId) {
   conn.addEventListener("change", (event) => {
     // a new connection starts with no draft on the server's side: say so again
     if (event.detail.welcome) typing.reset(canWrite(conn.state) && Boolean(store.getDraft(boardId).trim()));
+    shareEvent(event.detail);
   });
 
   enableDrag(contentEl, {
@@ -359,6 +392,105 @@ export function mountParticipant(root, conn, boardId) {
     );
   }
 
+  // ---- work sharing (issue 12): packets and subsets --------------------------------
+
+  /** What an event means for my share of the work: announce it, and whether to ask. */
+  function shareEvent(detail) {
+    const event = detail.event;
+    const meId = conn.me?.id;
+    if (detail.welcome) {
+      share.auto = true;
+      share.subsetAsked = false;
+    } else if (event?.kind === "phase.changed") {
+      share.auto = true;
+      share.none = false;
+      share.subsetAsked = false;
+    } else if (event?.kind === "packets.switched") {
+      share.auto = true;
+      share.none = false;
+    } else if (event?.kind === "packet.assigned" && event.holder === meId && meId) {
+      share.none = false;
+      const n = event.note_ids?.length ?? event.size;
+      announce(t(event.pass === "review" ? "share.gotReview" : "share.gotNew", { n }));
+    } else if (event?.kind === "packet.returned" && event.holder === meId && meId) {
+      // done: the next one comes by itself (or I ask once); otherwise I ask by the button
+      share.auto = event.reason === "done";
+      if (event.reason === "done") announce(t("share.mineDone", { n: conn.state.mine.packets_done }));
+      else announce(t(`share.returned.${event.reason}`));
+    } else if (event?.kind === "subset.assigned" && event.participant_id === meId && meId) {
+      // an order drafted before the subset came is not one of it: set back quietly
+      const criterion = event.criterion;
+      if (ui.rankOrders[criterion] && !sameMembers(ui.rankOrders[criterion], event.candidates || [])) {
+        delete ui.rankOrders[criterion];
+        store.setRankDraft(boardId, ui.rankOrders);
+      }
+    }
+    shareSoon();
+  }
+
+  let shareQueued = false;
+  /** After the events of one frame are all in: ask for a packet or a subset if needed. */
+  function shareSoon() {
+    if (shareQueued) return;
+    shareQueued = true;
+    setTimeout(() => {
+      shareQueued = false;
+      autoAsk();
+    }, 0);
+  }
+
+  function autoAsk() {
+    const state = conn.state;
+    if (!state || conn.status !== "online") return;
+    const type = currentPhase(state).type;
+    if (type === "affinity" && share.auto && packetsOn(state) && !state.mine.packet && !isWaiting(state)) {
+      share.auto = false;
+      askPacket();
+    }
+    if (type === "rank" && subsetsOn(state) && !share.subsetAsked && state.board.criteria.some((c) => !rankCandidates(state, c))) {
+      share.subsetAsked = true;
+      askSubset();
+    }
+  }
+
+  async function askPacket() {
+    if (share.asking) return;
+    share.asking = true;
+    share.none = false;
+    affinity.refreshPacket();
+    try {
+      await conn.send("packet.request");
+      const state = conn.state;
+      // acked without a packet and without a place in line: nothing to hand out now
+      share.none = !state.mine.packet && !isWaiting(state);
+    } catch (error) {
+      if (error.code !== "packets_off" && error.code !== "phase_forbids" && error.code !== "stale_phase") toast(errorText(error), "error");
+    } finally {
+      share.asking = false;
+      affinity.refreshPacket();
+    }
+  }
+
+  async function packetCommand(type, packetId) {
+    try {
+      await conn.send(type, { packet_id: packetId });
+      if (type === "packet.confirm") toast(t("share.confirmed"), "quiet");
+    } catch (error) {
+      toast(errorText(error), "error");
+    }
+    requestAnimationFrame(() => contentEl.querySelector("#packet-h")?.focus({ preventScroll: true }));
+  }
+
+  async function askSubset() {
+    try {
+      await conn.send("subset.request");
+    } catch (error) {
+      share.subsetAsked = false;
+      if (!["phase_forbids", "stale_phase"].includes(error.code)) toast(errorText(error), "error");
+    }
+    page.schedule();
+  }
+
   // ---- sorting and ranking --------------------------------------------------------
 
   async function moveNote(noteId, target, index) {
@@ -411,6 +543,15 @@ export function mountParticipant(root, conn, boardId) {
       requestAnimationFrame(() => requestAnimationFrame(focusHeading));
     } catch (error) {
       toast(errorText(error), "error");
+      if (error.code === "no_subset") {
+        // the subset has not come: ask (again) for it
+        share.subsetAsked = true;
+        askSubset();
+      } else if (error.code === "not_a_permutation" && Array.isArray(error.details?.candidates)) {
+        // the server says which candidates this list must hold: start from those
+        delete ui.rankOrders[criterion];
+        store.setRankDraft(boardId, ui.rankOrders);
+      }
     } finally {
       ui.busy[criterion] = false;
       page.schedule();
@@ -443,6 +584,10 @@ export function mountParticipant(root, conn, boardId) {
           },
           onSubmit: submitRanking,
           onToggle: () => page.updateAll({ force: true }),
+          onAskSubset: () => {
+            share.subsetAsked = true;
+            askSubset();
+          },
         });
       case "close":
         return resultsView(state, {});
@@ -452,6 +597,10 @@ export function mountParticipant(root, conn, boardId) {
   }
 
   return page;
+}
+
+function sameMembers(a, b) {
+  return a.length === b.length && b.every((x) => a.includes(x));
 }
 
 /**

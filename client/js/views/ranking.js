@@ -8,14 +8,15 @@
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { isStrictOrder, moveTo, sameOrder, seededOrder } from "../order.js";
-import { columnById } from "../state.js";
+import { columnById, rankCandidates, subsetSize, subsetsOn } from "../state.js";
 import { colourClass, columnBadge, columnLabel } from "./common.js";
 
 export { moveTo } from "../order.js";
 
 /** The order shown for a criterion: the person's working copy, else what they sent, else shuffled. */
 export function workingOrder(state, ui, meId, criterion) {
-  const candidates = state.candidates;
+  // with subsets (issue 12): only the candidates handed to me for this criterion
+  const candidates = rankCandidates(state, criterion) ?? [];
   if (isStrictOrder(ui.rankOrders[criterion], candidates)) return ui.rankOrders[criterion];
   const sent = state.rankings.mine[criterion];
   if (isStrictOrder(sent, candidates)) return [...sent];
@@ -30,18 +31,36 @@ export function rankStatus(state, ui, meId, criterion) {
 
 /**
  * options: ui {rankOrders, busy, rankOpen}, meId, onReorder(criterion, order, columnId),
- * onSubmit(criterion, order), onToggle() (re-render after a row's details open or close)
+ * onSubmit(criterion, order), onToggle() (re-render after a row's details open or close),
+ * onAskSubset() (ask again for the candidates to rank, when subsets are on)
  */
 export function rankingView(state, options) {
   const { ui, meId } = options;
   if (state.candidates.length === 0) return h("p", { class: "panel", text: t("rank.noCandidates") });
+  const subsets = subsetsOn(state);
+  if (subsets && state.board.criteria.some((c) => !rankCandidates(state, c))) return subsetWaiting(options);
   const allDone = state.board.criteria.every((c) => rankStatus(state, ui, meId, c) === "submitted");
   return h(
     "div",
     { class: "ranking" },
     allDone ? h("p", { class: "notice notice-ok", dataset: { allRanked: "" }, text: `✓ ${t("rank.allDone")}` }) : null,
+    subsets
+      ? h("p", { class: "notice rank-subset", dataset: { rankSubset: `${subsetSize(state)}/${state.candidates.length}` }, text: t("rank.subset", { k: subsetSize(state), total: state.candidates.length }) })
+      : null,
     state.board.criteria.length > 1 ? criterionSwitch(state, ui, meId) : null,
     state.board.criteria.map((criterion, ci) => criterionList(state, options, criterion, ci)),
+  );
+}
+
+/** Subsets on, mine not here yet: say so, with a button to ask again. */
+function subsetWaiting(options) {
+  return h(
+    "div",
+    { class: "ranking rank-subset-waiting", dataset: { subsetWaiting: "" } },
+    h("p", { class: "panel waiting", attrs: { role: "status" }, text: t("rank.subsetWaiting") }),
+    options.onAskSubset
+      ? h("button", { type: "button", class: "btn btn-secondary btn-small", fkey: "subset-ask", text: t("rank.subsetAsk"), on: { click: () => options.onAskSubset() } })
+      : null,
   );
 }
 

@@ -8,6 +8,7 @@ import { t } from "../i18n.js";
 import { columnById } from "../state.js";
 import { rankedProposals } from "./naming.js";
 import { colourClass, columnBadge, columnLabel } from "./common.js";
+import { formatCount, progressList } from "./progress.js";
 
 export const TILE_NOTES = 3;
 const TILE_CHIPS = 3;
@@ -89,8 +90,13 @@ export function affinityTiles(state) {
     tiles.push(placeTile(state, t("projector.parking"), state.parking, "tile-parking"));
     weights.push(state.parking.length);
   }
+  // a board with sharing (issue 12): "4,210 of 5,000 notes placed", packets, second look
+  const shared = Boolean(state.board.sharing);
   return [
-    progressBar(counts.sorted, counts.notes, t("projector.sorted", { sorted: counts.sorted, n: counts.notes })),
+    shared
+      ? progressBar(counts.placed, counts.notes, t("progress.placed", { n: counts.notes, placed: formatCount(counts.placed), total: formatCount(counts.notes) }))
+      : progressBar(counts.sorted, counts.notes, t("projector.sorted", { sorted: counts.sorted, n: counts.notes })),
+    shared ? progressList(state, { large: true, skip: ["placed"] }) : null,
     tiles.length ? grid(tiles, weights) : h("p", { class: "projector-waiting", text: t("projector.noColumns") }),
   ];
 }
@@ -138,7 +144,9 @@ export function rankingTiles(state) {
     h(
       "div",
       { class: "rank-bars" },
-      progressBar(counts.rankers, people, t("projector.rankers", { rankers: counts.rankers, n: counts.participants })),
+      state.board.sharing
+        ? progressBar(counts.ranked_complete, people, t("progress.ranked", { done: formatCount(counts.ranked_complete), total: formatCount(counts.participants) }))
+        : progressBar(counts.rankers, people, t("projector.rankers", { rankers: counts.rankers, n: counts.participants })),
       state.board.criteria.length > 1
         ? state.board.criteria.map((criterion) =>
             progressBar(perCriterion[criterion] || 0, people, t("rank.byCriterion", { criterion, count: perCriterion[criterion] || 0 }), "bar-small"),
