@@ -227,6 +227,8 @@ def score(state: BoardState) -> dict[str, Any]:
         "rankings": len(state.rankings),
         "placed": sorted_count,
         "packets_on": state.packets_on(),
+        #: The facilitator's switch: true, false, or null (automatic by ``packets_from``).
+        "packets_enabled": state.packets_enabled,
         "packets_open": len(state.packets),
         "packets_done": state.packets_done,
         "waiting": len(state.waiting_now()),

@@ -46,7 +46,7 @@ function ownShare(mine) {
  */
 function roomShare(counts) {
   return {
-    enabled: undefined,
+    enabled: counts && "packets_enabled" in counts ? counts.packets_enabled : undefined,
     packets_on: counts?.packets_on,
     packets_open: counts?.packets_open ?? 0,
     packets_done: counts?.packets_done ?? 0,
@@ -62,6 +62,7 @@ export function absorbCounts(state, counts) {
   for (const key of ["packets_on", "packets_open", "packets_done", "waiting", "second_look"]) {
     if (key in counts) share[key] = counts[key];
   }
+  if ("packets_enabled" in counts) share.enabled = counts.packets_enabled;
   state.counts = score(state);
 }
 

@@ -294,6 +294,15 @@ test("the switch is read from the snapshot's packets_on where the notes tell it 
   assert.equal(packetSwitch(sharingBoard()), null);
 });
 
+test("the snapshot's and presence's packets_enabled say the switch exactly, even where the notes cannot", () => {
+  const state = sharingBoard({ counts: { packets_on: true, packets_enabled: true } });
+  assert.equal(packetSwitch(state), true, "switched on although 4 notes would switch it on anyway");
+  absorbCounts(state, { packets_on: true, packets_enabled: null });
+  assert.equal(packetSwitch(state), null);
+  absorbCounts(state, { packets_on: false, packets_enabled: false });
+  assert.equal(packetSwitch(state), false);
+});
+
 test("presence counts take over: open packets, done, waiting, second look", () => {
   const state = sharingBoard();
   absorbCounts(state, { packets_on: true, packets_open: 5, packets_done: 12, waiting: 2, second_look: { seen_twice: 3, total: 4 } });
