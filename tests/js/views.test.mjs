@@ -5,7 +5,7 @@ import { test } from "node:test";
 
 import { absorbCounts, fromSnapshot } from "../../client/js/state.js";
 import { progressLines } from "../../client/js/views/progress.js";
-import { rankStatus, workingOrder } from "../../client/js/views/ranking.js";
+import { rankErrorText, rankStatus, workingOrder } from "../../client/js/views/ranking.js";
 import { tileLayout } from "../../client/js/views/tiles.js";
 
 const candidates = ["k1", "k2", "k3"];
@@ -94,4 +94,16 @@ test("the working order with subsets: my subset only, nothing before it comes", 
   // a draft of every candidate is not an order of the subset: ignored
   const all = { rankOrders: { Impact: state.candidates } };
   assert.deepEqual([...workingOrder(state, all, "me", "Impact")].sort(), ["k1", "k2", "k3", "k5", "k8"]);
+});
+
+test("a refused ranking with subsets names my k columns, not every column", () => {
+  const eight = ["k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8"];
+  const refused = { code: "not_a_permutation", message: "rank every candidate of your subset exactly once", details: { candidates: ["k8", "k2", "k5", "k1", "k3"] } };
+  const subsets = bigBoard("rank", 4, { candidates: eight });
+  assert.equal(rankErrorText(subsets, refused), "The columns you rank are these 5; your order was set back.");
+  // subsets off (few candidates): the sentence for a whole order
+  const few = bigBoard("rank", 4, { candidates: ["k1", "k2", "k3"] });
+  assert.equal(rankErrorText(few, { ...refused, details: { candidates: ["k1", "k2", "k3"] } }), "Rank every column exactly once.");
+  // other codes keep their own sentence
+  assert.equal(rankErrorText(subsets, { code: "no_subset", details: {} }), "Your columns to rank have not come yet. They are on their way; try again in a moment.");
 });

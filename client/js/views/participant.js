@@ -13,7 +13,7 @@ import { announce, errorText, filledSentence, phaseCard, phaseStepper, phaseTitl
 import { charCounter, withCounter } from "./limits.js";
 import { BoardPage } from "./page.js";
 import { participantNaming } from "./naming.js";
-import { rankingView, workingOrder } from "./ranking.js";
+import { rankErrorText, rankingView, workingOrder } from "./ranking.js";
 import { resultsView } from "./results.js";
 
 /** Events the affinity board applies to its own DOM (views/affinity.js). */
@@ -542,7 +542,7 @@ export function mountParticipant(root, conn, boardId) {
       };
       requestAnimationFrame(() => requestAnimationFrame(focusHeading));
     } catch (error) {
-      toast(errorText(error), "error");
+      toast(rankErrorText(conn.state, error), "error");
       if (error.code === "no_subset") {
         // the subset has not come: ask (again) for it
         share.subsetAsked = true;

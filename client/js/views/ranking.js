@@ -9,7 +9,7 @@ import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { isStrictOrder, moveTo, sameOrder, seededOrder } from "../order.js";
 import { columnById, rankCandidates, subsetSize, subsetsOn } from "../state.js";
-import { colourClass, columnBadge, columnLabel } from "./common.js";
+import { colourClass, columnBadge, columnLabel, errorText } from "./common.js";
 
 export { moveTo } from "../order.js";
 
@@ -50,6 +50,18 @@ export function rankingView(state, options) {
     state.board.criteria.length > 1 ? criterionSwitch(state, ui, meId) : null,
     state.board.criteria.map((criterion, ci) => criterionList(state, options, criterion, ci)),
   );
+}
+
+/**
+ * The sentence for a refused ranking. With subsets on, `not_a_permutation` means "not
+ * the k columns handed to you" (the error names them in `candidates`), not "every column".
+ */
+export function rankErrorText(state, error) {
+  const candidates = error?.details?.candidates;
+  if (error?.code === "not_a_permutation" && subsetsOn(state) && Array.isArray(candidates)) {
+    return t("rank.subsetChanged", { k: candidates.length });
+  }
+  return errorText(error);
 }
 
 /** Subsets on, mine not here yet: say so, with a button to ask again. */
