@@ -123,6 +123,10 @@ class RankingSubmitted:
     participant_id: str
     criterion: str
     order: list[str]
+    #: The board's ranking counts once this order is in (``ranking_counts``), so every
+    #: viewer can show progress on anonymous boards, where ``participant_id`` is hidden;
+    #: None in logs written before it.
+    counts: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)

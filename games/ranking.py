@@ -16,7 +16,7 @@ places over all orders; then to the column that was made first.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from math import sqrt
 from typing import Any
@@ -407,3 +407,21 @@ def _plackett_luce(
         tied_at_cut=[c for c in ranked if c in tied],
         bootstrap={"resamples": resamples, "level": LEVEL, "seed": seed},
     )
+
+
+def ranking_counts(submitted: Iterable[tuple[str, str]], criteria: Iterable[str]) -> dict[str, Any]:
+    """How far ranking has got, without saying who: distinct rankers, orders, per criterion,
+    and how many ranked every criterion (``ranked_complete``)."""
+    pairs = set(submitted)
+    names = list(criteria)
+    per = dict.fromkeys(names, 0)
+    by_person: dict[str, int] = {}
+    for person, criterion in pairs:
+        per[criterion] = per.get(criterion, 0) + 1
+        by_person[person] = by_person.get(person, 0) + 1
+    return {
+        "rankers": len(by_person),
+        "rankings": len(pairs),
+        "ranked_complete": sum(1 for n in by_person.values() if n >= len(names)),
+        "per_criterion": per,
+    }

@@ -10,7 +10,9 @@ each event at most twice, however many clients a board has.
 - On anonymous boards the author of a note, and who moved it, made a column or proposed a
   column's name, is shown to that person only.
 - An individual ranking order is shown to its sender only; after close the results
-  carry all orders, without names on anonymous boards.
+  carry all orders, without names on anonymous boards. On anonymous boards who ranked
+  is the sender's alone too: others get counts (``ranking.submitted`` with
+  ``participant_id`` null, the snapshot's ``rankings.per_criterion`` and ``counts``).
 - Work sharing (packets, subsets) is private to the one it is handed to: others see that
   a packet of n notes went out or came back, never to whom nor which notes (so a third
   party learns nothing of who wrote or was given what), and that a subset was handed out,
@@ -22,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .ranking import ranking_counts
 from .state import BoardState, Column
 
 
@@ -83,7 +86,12 @@ def redact(event: dict[str, Any], anonymous: bool) -> Redacted:
         owner_field, hidden = _PRIVATE_WORK[kind]
         return Redacted({**event, **dict.fromkeys(hidden)}, event[owner_field], event)
     if kind == "ranking.submitted":
-        return Redacted({**event, "order": None}, event["participant_id"], event)
+        # on anonymous boards not even who ranked (with the orders of close, and the
+        # timing, it would link orders to people): everyone else gets the counts only
+        public = {**event, "order": None}
+        if anonymous:
+            public["participant_id"] = None
+        return Redacted(public, event["participant_id"], event)
     if kind == "results.computed" and anonymous:
         results = {**event["results"], "orders": anonymous_orders(event["results"]["orders"])}
         return Redacted({**event, "results": results})
@@ -115,9 +123,11 @@ def snapshot(state: BoardState, viewer_id: str) -> dict[str, Any]:
     submitted: dict[str, list[str]] = {}
     mine_rankings: dict[str, list[str]] = {}
     for (participant_id, criterion), order in state.rankings.items():
-        submitted.setdefault(participant_id, []).append(criterion)
+        if participant_id == viewer_id or not anonymous:
+            submitted.setdefault(participant_id, []).append(criterion)
         if participant_id == viewer_id:
             mine_rankings[criterion] = list(order)
+    per_criterion = ranking_counts(state.rankings, state.criteria)["per_criterion"]
     results = state.results
     if results is not None and anonymous:
         results = {**results, "orders": anonymous_orders(results["orders"])}
@@ -156,7 +166,11 @@ def snapshot(state: BoardState, viewer_id: str) -> dict[str, Any]:
         "unsorted": list(state.unsorted),
         "parking": list(state.parking),
         "candidates": list(state.candidates),
-        "rankings": {"submitted": submitted, "mine": mine_rankings},
+        "rankings": {
+            "submitted": submitted,
+            "mine": mine_rankings,
+            "per_criterion": per_criterion,
+        },
         "results": results,
         "followups": {
             column_id: {

@@ -45,7 +45,7 @@ from .commands import (
 )
 from .errors import Rejection
 from .phases import COMMAND_KINDS
-from .ranking import aggregate
+from .ranking import aggregate, ranking_counts
 from .state import BoardState, Column, Note
 
 FACILITATOR = "facilitator"
@@ -375,7 +375,10 @@ def _submit_ranking(state: BoardState, command: SubmitRanking, actor: Actor) -> 
             + "; ".join(parts),
             candidates=list(allowed),
         )
-    return [ev.RankingSubmitted(actor.id, command.criterion, list(order))]
+    after = {*state.rankings, (actor.id, command.criterion)}
+    counts = ranking_counts(after, state.criteria)
+    return [ev.RankingSubmitted(actor.id, command.criterion, list(order), counts)]
+
 
 
 def _set_followup(state: BoardState, command: SetFollowup) -> list[ev.Event]:

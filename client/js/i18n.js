@@ -468,6 +468,8 @@ const STRINGS = {
     "rank.subsetWaiting": "Getting your columns to rank…",
     "rank.subsetAsk": "Get my columns",
     "rank.subsetChanged": "The columns you rank are these {k}; your order was set back.",
+    // --- issue 16: anonymity hardening ---
+    "rank.anonymousWho": "Anonymous board: only how many have ranked is shown, not who.",
   },
   de: {
     "app.name": "Gamestorm",
@@ -935,6 +937,8 @@ const STRINGS = {
     "rank.subsetWaiting": "Deine Spalten zum Ranken kommen…",
     "rank.subsetAsk": "Meine Spalten holen",
     "rank.subsetChanged": "Du rankst diese {k} Spalten; deine Reihenfolge wurde zurückgesetzt.",
+    // --- issue 16: anonymity hardening ---
+    "rank.anonymousWho": "Anonymes Board: Angezeigt wird nur, wie viele gerankt haben, nicht wer.",
   },
 };
 

@@ -9,6 +9,10 @@ export function fromSnapshot(snapshot) {
   const state = structuredClone(snapshot);
   state.noteIndex = new Map(state.notes.map((note) => [note.id, note]));
   state.rankings ??= { submitted: {}, mine: {} };
+  // the server's ranking counts (anonymous boards name no one who ranked): null if unknown
+  state.rankingCounts = snapshot.rankings?.per_criterion && snapshot.counts
+    ? { rankers: snapshot.counts.rankers, rankings: snapshot.counts.rankings, ranked_complete: snapshot.counts.ranked_complete, per_criterion: { ...snapshot.rankings.per_criterion } }
+    : null;
   state.followups ??= {};
   state.selected ??= [];
   state.swaps ??= [];
@@ -326,8 +330,12 @@ export function apply(state, event, meId) {
       break;
     }
     case "ranking.submitted": {
-      const list = (state.rankings.submitted[event.participant_id] ??= []);
-      if (!list.includes(event.criterion)) list.push(event.criterion);
+      // on anonymous boards only the sender's own copy names the sender
+      if (event.participant_id !== null && event.participant_id !== undefined) {
+        const list = (state.rankings.submitted[event.participant_id] ??= []);
+        if (!list.includes(event.criterion)) list.push(event.criterion);
+      }
+      state.rankingCounts = event.counts ? { ...event.counts, per_criterion: { ...event.counts.per_criterion } } : null;
       if (event.order && event.participant_id === meId) {
         state.rankings.mine[event.criterion] = event.order;
       }
@@ -385,12 +393,13 @@ export function score(state) {
     if (done.length >= criteria) complete += 1;
   }
   const sorted = state.notes.length - state.unsorted.length;
+  const known = state.rankingCounts;
   const counts = {
     participants: state.participants.filter((p) => p.role !== "facilitator").length,
     notes: state.notes.length,
     sorted,
-    rankers: Object.keys(submitted).length,
-    rankings,
+    rankers: known ? known.rankers : Object.keys(submitted).length,
+    rankings: known ? known.rankings : rankings,
   };
   const share = state.share;
   if (!share) return counts;
@@ -406,8 +415,18 @@ export function score(state) {
     waiting: share.packets_open > 0 ? share.waiting : 0,
     second_look: secondLook,
     subsets_on: subsetsOn(state),
-    ranked_complete: complete,
+    ranked_complete: known?.ranked_complete ?? complete,
   };
+}
+
+/** Orders submitted per criterion: the server's counts, else counted from who ranked. */
+export function rankingsPerCriterion(state) {
+  if (state.rankingCounts) return { ...state.rankingCounts.per_criterion };
+  const per = {};
+  for (const criteria of Object.values(state.rankings?.submitted || {})) {
+    for (const c of criteria) per[c] = (per[c] || 0) + 1;
+  }
+  return per;
 }
 
 /** Results of a closed board as lists of candidates with their place and selection. */

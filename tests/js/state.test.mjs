@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { absorbCounts, apply, columnById, currentPhase, fromSnapshot, isClosed, isWaiting, listFor, nameKey, nextPhase, outcome, packetsOn, packetSwitch, PARKING, rankCandidates, score, subsetsOn, subsetSize } from "../../client/js/state.js";
+import { absorbCounts, apply, columnById, currentPhase, fromSnapshot, isClosed, isWaiting, listFor, nameKey, nextPhase, outcome, packetsOn, packetSwitch, PARKING, rankCandidates, rankingsPerCriterion, score, subsetsOn, subsetSize } from "../../client/js/state.js";
 
 const PHASES = ["ignite", "generate", "affinity", "name", "rank", "close"].map((type) => ({
   type,
@@ -349,4 +349,29 @@ test("subsets: on with more candidates than subsets_from; my subset.assigned per
   const small = sharingBoard({ phase: "rank", phase_index: 4, candidates: ["k1", "k2"] });
   assert.equal(subsetsOn(small), false);
   assert.deepEqual(rankCandidates(small, "Impact"), ["k1", "k2"]);
+});
+
+test("an anonymous board's rankings: counts from the server, no one named but me", () => {
+  const state = fromSnapshot(
+    snapshot({
+      board: { id: "b1", title: "T", game: { phases: PHASES }, anonymous: true, criteria: ["Impact", "Effort"], top_n: 1 },
+      phase: "rank",
+      phase_index: 4,
+      rankings: { submitted: {}, mine: {}, per_criterion: { Impact: 1, Effort: 0 } },
+      counts: { participants: 1, notes: 0, sorted: 0, rankers: 1, rankings: 1 },
+    }),
+  );
+  assert.deepEqual([state.counts.rankers, state.counts.rankings], [1, 1]);
+  const counts = (rankers, impact, effort) => ({ rankers, rankings: impact + effort, ranked_complete: 0, per_criterion: { Impact: impact, Effort: effort } });
+  apply(state, { kind: "ranking.submitted", participant_id: null, criterion: "Effort", order: null, counts: counts(2, 1, 1) }, "me");
+  apply(state, { kind: "ranking.submitted", participant_id: null, criterion: "Impact", order: null, counts: counts(2, 2, 1) }, "me");
+  apply(state, { kind: "ranking.submitted", participant_id: "me", criterion: "Impact", order: ["k1"], counts: counts(3, 3, 1) }, "me");
+  assert.deepEqual(state.rankings.submitted, { me: ["Impact"] });
+  assert.deepEqual(state.rankings.mine, { Impact: ["k1"] });
+  assert.deepEqual([state.counts.rankers, state.counts.rankings], [3, 4]);
+  assert.deepEqual(rankingsPerCriterion(state), { Impact: 3, Effort: 1 });
+  // an event from an older log has no counts: counted from who ranked, as before
+  apply(state, { kind: "ranking.submitted", participant_id: "me", criterion: "Effort", order: ["k1"] }, "me");
+  assert.deepEqual([state.counts.rankers, state.counts.rankings], [1, 2]);
+  assert.deepEqual(rankingsPerCriterion(state), { Impact: 1, Effort: 1 });
 });

@@ -7,7 +7,7 @@ import { h } from "../dom.js";
 import { t } from "../i18n.js";
 import { newId } from "../ids.js";
 import * as store from "../storage.js";
-import { columnById, currentPhase, nextPhase, packetSwitch, packetsOn } from "../state.js";
+import { columnById, currentPhase, nextPhase, packetSwitch, packetsOn, rankingsPerCriterion } from "../state.js";
 import { AffinityBoard, barDropPlace } from "./affinity.js";
 import { describePlace, LAST, NEW_COLUMN } from "./board.js";
 import { announce, columnLabel, errorText, exportButtons, phaseCard, phaseStepper, phaseTitle, promptText, refreshScore, scoreBoard, toast } from "./common.js";
@@ -370,6 +370,7 @@ export function mountConsole(root, conn, boardId, token) {
 
   function rankProgress(state) {
     const submitted = state.rankings.submitted;
+    const perCriterion = rankingsPerCriterion(state);
     // with subsets (a big room) the counts only, never a list of people
     const list = state.counts.subsets_on ? [] : state.participants.filter((p) => p.role !== "facilitator");
     return h(
@@ -381,19 +382,22 @@ export function mountConsole(root, conn, boardId, token) {
         "ul",
         { class: "criteria-progress" },
         state.board.criteria.map((criterion) => {
-          const count = Object.values(submitted).filter((c) => c.includes(criterion)).length;
+          const count = perCriterion[criterion] || 0;
           return h("li", { text: t("rank.byCriterion", { criterion, count }) });
         }),
       ),
-      h(
-        "ul",
-        { class: "people-list" },
-        list.map((p) => {
-          const done = (submitted[p.id] || []).length;
-          const all = done >= state.board.criteria.length;
-          return h("li", { class: all ? "is-done" : "" }, h("span", { class: "presence-dot", attrs: { "aria-hidden": "true" } }), h("span", { text: `${p.name} ${all ? "✓" : `${done}/${state.board.criteria.length}`}` }));
-        }),
-      ),
+      // anonymous: the server says how many have ranked, never who
+      state.board.anonymous
+        ? h("p", { class: "hint", dataset: { rankAnonymous: "" }, text: t("rank.anonymousWho") })
+        : h(
+            "ul",
+            { class: "people-list" },
+            list.map((p) => {
+              const done = (submitted[p.id] || []).length;
+              const all = done >= state.board.criteria.length;
+              return h("li", { class: all ? "is-done" : "" }, h("span", { class: "presence-dot", attrs: { "aria-hidden": "true" } }), h("span", { text: `${p.name} ${all ? "✓" : `${done}/${state.board.criteria.length}`}` }));
+            }),
+          ),
       h(
         "ol",
         { class: "cards" },

@@ -5,7 +5,7 @@
 
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
-import { columnById } from "../state.js";
+import { columnById, rankingsPerCriterion } from "../state.js";
 import { rankedProposals } from "./naming.js";
 import { colourClass, columnBadge, columnLabel } from "./common.js";
 import { formatCount, progressList } from "./progress.js";
@@ -129,10 +129,7 @@ export function namingTiles(state) {
 /** Rank: who has ranked, submissions per criterion as bars, and the candidates as tiles. */
 export function rankingTiles(state) {
   const counts = state.counts;
-  const perCriterion = {};
-  for (const criteria of Object.values(state.rankings.submitted || {})) {
-    for (const c of criteria) perCriterion[c] = (perCriterion[c] || 0) + 1;
-  }
+  const perCriterion = rankingsPerCriterion(state);
   const people = Math.max(counts.participants, counts.rankers, 1);
   const candidates = state.candidates.map((id) => columnById(state, id)).filter(Boolean);
   const tiles = candidates.map((column) => {
