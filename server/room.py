@@ -404,6 +404,11 @@ class Room:
             "counts": games.score(self.state),
         }
         public = encode(frame)
+        if self.state.anonymous:
+            # who is online, when a note appears, names its author: counts only
+            for client in self.clients:
+                client.send(public)
+            return
         facilitator = encode({**frame, "online_ids": sorted(online)})
         for client in self.clients:
             client.send(facilitator if client.role == "facilitator" else public)

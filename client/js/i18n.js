@@ -470,6 +470,7 @@ const STRINGS = {
     "rank.subsetChanged": "The columns you rank are these {k}; your order was set back.",
     // --- issue 16: anonymity hardening ---
     "rank.anonymousWho": "Anonymous board: only how many have ranked is shown, not who.",
+    "participants.anonymousOnline": "Anonymous board: the score shows how many are online, not who.",
   },
   de: {
     "app.name": "Gamestorm",
@@ -939,6 +940,7 @@ const STRINGS = {
     "rank.subsetChanged": "Du rankst diese {k} Spalten; deine Reihenfolge wurde zurückgesetzt.",
     // --- issue 16: anonymity hardening ---
     "rank.anonymousWho": "Anonymes Board: Angezeigt wird nur, wie viele gerankt haben, nicht wer.",
+    "participants.anonymousOnline": "Anonymes Board: Der Spielstand zeigt, wie viele online sind, nicht wer.",
   },
 };
 

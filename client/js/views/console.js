@@ -343,9 +343,13 @@ export function mountConsole(root, conn, boardId, token) {
         "ul",
         { class: "people-list" },
         list.map((p) =>
-          h("li", { class: online.has(p.id) ? "is-online" : "" }, h("span", { class: "presence-dot", attrs: { "aria-hidden": "true" } }), h("span", { text: p.name })),
+          // anonymous boards: presence is counts only (who is online would name authors)
+          state.board.anonymous
+            ? h("li", {}, h("span", { text: p.name }))
+            : h("li", { class: online.has(p.id) ? "is-online" : "" }, h("span", { class: "presence-dot", attrs: { "aria-hidden": "true" } }), h("span", { text: p.name })),
         ),
       ),
+      state.board.anonymous && list.length ? h("p", { class: "hint", dataset: { presenceAnonymous: "" }, text: t("participants.anonymousOnline") }) : null,
     );
   }
 
