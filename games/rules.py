@@ -380,7 +380,6 @@ def _submit_ranking(state: BoardState, command: SubmitRanking, actor: Actor) -> 
     return [ev.RankingSubmitted(actor.id, command.criterion, list(order), counts)]
 
 
-
 def _set_followup(state: BoardState, command: SetFollowup) -> list[ev.Event]:
     if state.results is None or command.column_id not in state.candidates:
         raise Rejection("not_found", f"no ranked candidate {command.column_id!r}")

@@ -210,6 +210,14 @@ def main() -> None:
     help="Frames queued for one client before it is cut off (close 4000, resume with since).",
 )
 @click.option(
+    "--outbox-bytes",
+    default=_DEFAULTS.outbox_bytes,
+    show_default=True,
+    type=click.IntRange(min=64 * 1024),
+    envvar="GAMESTORM_OUTBOX_BYTES",
+    help="Bytes (characters of JSON) queued for one client before it is cut off (close 4000).",
+)
+@click.option(
     "--notes-per-participant",
     default=_DEFAULTS.limits.max_notes_per_participant,
     show_default=True,
@@ -267,6 +275,7 @@ def serve(
     connections_per_address: int,
     commands_per_second: float,
     outbox_limit: int,
+    outbox_bytes: int,
     notes_per_participant: int,
     participants_per_board: int,
     invite_seconds: float,
@@ -299,6 +308,7 @@ def serve(
         commands_per_second=commands_per_second,
         command_burst=max(_DEFAULTS.command_burst, int(commands_per_second * 3)),
         outbox_limit=outbox_limit,
+        outbox_bytes=outbox_bytes,
         invite_seconds=invite_seconds,
         packet_tick=packet_tick,
         packet_offline_grace=packet_offline_grace,

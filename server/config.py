@@ -23,6 +23,9 @@ class Settings:
     command_burst: int = 60
     #: Frames queued for one client before it counts as stalled and is cut off (4000).
     outbox_limit: int = 5000
+    #: ... or once this many characters of JSON (about bytes) wait for it, whichever first
+    #: (5,000 large frames would be hundreds of MiB).
+    outbox_bytes: int = 8 * 1024 * 1024
     #: Successful joins per client address per minute: generous, since a whole room may
     #: share one address (venue Wi-Fi behind NAT), but not unbounded participants.
     joins_per_minute: int = 600

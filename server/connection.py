@@ -2,7 +2,8 @@
 
 The room never awaits a client: ``send`` only appends to the outbox, so one phone on a
 bad network cannot hold up a board of a thousand. A client whose outbox passes the limit
-is cut off with close code 4000 and resumes with ``hello`` + ``since``.
+(``outbox_limit`` frames or ``outbox_bytes`` characters) is cut off with close code 4000
+and resumes with ``hello`` + ``since``.
 
 A client that connects with ``?batch=1`` may get several events in one frame,
 ``{"type": "events", "events": [{"seq", "event"}, ...]}``: when the pump finds more than
@@ -46,7 +47,15 @@ BATCH_MAX_EVENTS = 500
 
 
 class Connection:
-    def __init__(self, websocket: WebSocket, *, outbox_limit: int, rate: float, burst: int):
+    def __init__(
+        self,
+        websocket: WebSocket,
+        *,
+        outbox_limit: int,
+        rate: float,
+        burst: int,
+        outbox_bytes: int = 8 * 1024 * 1024,
+    ):
         self.websocket = websocket
         self.viewer_id = ""
         self.role = ""
@@ -57,6 +66,9 @@ class Connection:
         self.typing = False
         self.outbox: deque[str] = deque()
         self.outbox_limit = outbox_limit
+        #: Characters waiting in ``outbox`` (JSON is mostly ASCII: about bytes), and the cap.
+        self.outbox_size = 0
+        self.outbox_bytes = outbox_bytes
         self._wakeup = asyncio.Event()
         self._close: tuple[int, str] | None = None
         self._pump: asyncio.Task[None] | None = None
@@ -104,10 +116,13 @@ class Connection:
             self._idle.clear()
             self._wakeup.set()
             return
-        if len(self.outbox) >= self.outbox_limit:
+        if len(self.outbox) >= self.outbox_limit or (
+            self.outbox and self.outbox_size + len(frame) > self.outbox_bytes
+        ):
             self.close(CLOSE_FELL_BEHIND, "too far behind; reconnect with since")
             return
         self.outbox.append(frame)
+        self.outbox_size += len(frame)
         self._idle.clear()
         self._wakeup.set()
 
@@ -118,6 +133,7 @@ class Connection:
             self._close = (code, reason)
             if not flush:
                 self.outbox.clear()
+                self.outbox_size = 0
             self._wakeup.set()
 
     def allow_command(self) -> bool:
@@ -154,6 +170,7 @@ class Connection:
                 outbox = self.outbox
                 while outbox:
                     frame = outbox.popleft()
+                    self.outbox_size -= len(frame)
                     if self.batch and outbox and frame.startswith(EVENT_HEAD):
                         frame = self._take_events(frame)
                     await ws.send_text(frame)
@@ -174,7 +191,9 @@ class Connection:
         skip = len(EVENT_HEAD)
         items = ["{" + first[skip:]]
         while outbox and len(items) < BATCH_MAX_EVENTS and outbox[0].startswith(EVENT_HEAD):
-            items.append("{" + outbox.popleft()[skip:])
+            taken = outbox.popleft()
+            self.outbox_size -= len(taken)
+            items.append("{" + taken[skip:])
         if len(items) == 1:
             return first
         return '{"type":"events","events":[' + ",".join(items) + "]}"

@@ -52,6 +52,7 @@ async def board_socket(websocket: Any) -> None:
     conn = Connection(
         websocket,
         outbox_limit=settings.outbox_limit,
+        outbox_bytes=settings.outbox_bytes,
         rate=settings.commands_per_second,
         burst=settings.command_burst,
     )
@@ -160,8 +161,11 @@ async def _serve(websocket: Any, settings: Settings, room: Room, conn: Connectio
                 raise games.Rejection("rate_limited", "too many frames; slow down")
             kind = frame.get("type")
             if kind == "hello":
-                _resync(room, conn, frame)
-                continue
+                # each one queued a whole welcome: a client that sent hellos and never
+                # read made the server hold hundreds of snapshots. To resync, reconnect.
+                raise games.Rejection(
+                    "bad_request", "hello was already said on this socket; reconnect with since"
+                )
             if kind == "ping":
                 _pong(conn, cid)
                 continue
@@ -185,14 +189,6 @@ async def _serve(websocket: Any, settings: Settings, room: Room, conn: Connectio
             conn.send(error_frame(rejection, cid))
             if rejection.code == "too_large":
                 conn.close(CLOSE_TOO_BIG, "frame too large", flush=True)
-
-
-def _resync(room: Room, conn: Connection, frame: dict[str, Any]) -> None:
-    """A second hello on an open socket: the client saw a gap and asks again."""
-    since = frame.get("since")
-    if since is not None and (not isinstance(since, int) or isinstance(since, bool) or since < 0):
-        raise games.Rejection("bad_request", "'since' must be a seq (0 or more) or null")
-    conn.send(room.welcome(conn, since))
 
 
 def _pong(conn: Connection, cid: str | None) -> None:

@@ -19,7 +19,6 @@ import httpx
 from reliability_kit import Board
 
 from support.live import LiveServer
-from support.wsclient import BoardClient
 
 COLUMNS = ["col-a", "col-b", "col-c"]
 #: Each person's orders: chosen so that the order of people differs between criteria
@@ -97,7 +96,7 @@ async def test_nobody_can_tie_an_anonymous_order_to_a_person(live_server: LiveSe
 
     try:
         await fac.ok("phase.advance", **{"from": "ignite"})
-        for i, col in enumerate(COLUMNS):
+        for i in range(len(COLUMNS)):
             await clients["Ann"].ok("note.create", note_id=f"n{i}", text=f"note {i}")
         await fac.ok("phase.advance", **{"from": "generate"})
         for i, col in enumerate(COLUMNS):
@@ -109,13 +108,14 @@ async def test_nobody_can_tie_an_anonymous_order_to_a_person(live_server: LiveSe
         await fac.ok("phase.advance", **{"from": "name"})
         for criterion in ("impact", "effort"):
             for who, orders in ORDERS.items():
-                await clients[who].ok("ranking.submit", criterion=criterion, order=orders[criterion])
+                order = orders[criterion]
+                await clients[who].ok("ranking.submit", criterion=criterion, order=order)
         # a resubmission counts once
         await clients["Ann"].ok("ranking.submit", criterion="impact", order=ORDERS["Ann"]["impact"])
         await settle()
 
         async def probe(closed: bool) -> None:
-            viewers = {"facilitator": fac.you["id"], "Dan": board.ids["Dan"], "Ann": board.ids["Ann"]}
+            viewers = {"facilitator": fac.you["id"], **{n: board.ids[n] for n in ("Dan", "Ann")}}
             for who, me in viewers.items():
                 seq = clients[who].seq
                 frames = list(clients[who].frames)
@@ -159,7 +159,8 @@ async def exports_are_unlinkable(board: Board, ids: set[str]) -> None:
     async with httpx.AsyncClient(base_url=board.server.base_url) as http:
         for who in ("facilitator", "Ann", "Dan"):
             auth = {"authorization": f"Bearer {board.tokens[who]}"}
-            report = (await http.get(f"/api/boards/{board.board_id}/export.json", headers=auth)).json()
+            url = f"/api/boards/{board.board_id}/export"
+            report = (await http.get(f"{url}.json", headers=auth)).json()
             place = {c["column_id"]: i for i, c in enumerate(report["candidates"])}
             orders = report["orders"]
             assert len(orders) == 6
@@ -168,11 +169,9 @@ async def exports_are_unlinkable(board: Board, ids: set[str]) -> None:
             mine = [o for o in orders if o["mine"]]
             assert len(mine) == (2 if who == "Ann" else 0), mine
             names = {c["column_id"]: c["name"] for c in report["candidates"]}
-            expected = [
-                (o["criterion"], [names[c] for c in o["order"]]) for o in orders
-            ]
+            expected = [(o["criterion"], [names[c] for c in o["order"]]) for o in orders]
             for fmt in ("md", "html", "csv"):
-                body = (await http.get(f"/api/boards/{board.board_id}/export.{fmt}", headers=auth)).text
+                body = (await http.get(f"{url}.{fmt}", headers=auth)).text
                 leaked = {i for i in ids if i in body}
                 assert not leaked, f"{fmt} export names rankers {leaked}"
                 for name in ("Ann", "Ben", "Cat"):
