@@ -218,6 +218,15 @@ def main() -> None:
     help="Bytes (characters of JSON) queued for one client before it is cut off (close 4000).",
 )
 @click.option(
+    "--stall-seconds",
+    default=_DEFAULTS.stall_seconds,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    envvar="GAMESTORM_STALL_SECONDS",
+    help="Seconds a client may read nothing while frames wait for it; then close 4000 "
+    "(0: never; the keepalive then closes it with 1011).",
+)
+@click.option(
     "--notes-per-participant",
     default=_DEFAULTS.limits.max_notes_per_participant,
     show_default=True,
@@ -276,6 +285,7 @@ def serve(
     commands_per_second: float,
     outbox_limit: int,
     outbox_bytes: int,
+    stall_seconds: float,
     notes_per_participant: int,
     participants_per_board: int,
     invite_seconds: float,
@@ -289,6 +299,7 @@ def serve(
     from .guard import ConnectionBook, guarded_protocol, raise_open_files_limit
     from .serving import DrainingServer
     from .storage import MEMORY_URL
+    from .ws_protocol import StallClosingProtocol
 
     link = public_link(host, port, public_url)
     settings = Settings(
@@ -309,6 +320,7 @@ def serve(
         command_burst=max(_DEFAULTS.command_burst, int(commands_per_second * 3)),
         outbox_limit=outbox_limit,
         outbox_bytes=outbox_bytes,
+        stall_seconds=stall_seconds,
         invite_seconds=invite_seconds,
         packet_tick=packet_tick,
         packet_offline_grace=packet_offline_grace,
@@ -331,11 +343,13 @@ def serve(
         http=guarded_protocol(settings.header_timeout, book),
         host=host,
         port=port,
-        ws="websockets-sansio",
+        ws=StallClosingProtocol,  # websockets-sansio, able to close a stalled reader
         ws_per_message_deflate=False,
         ws_max_size=settings.max_frame_bytes * 4,
+        # a pong is due within 30 s: a reader that stops reading with frames waiting is cut
+        # off first, with 4000 after --stall-seconds (server/connection.py)
         ws_ping_interval=15,
-        ws_ping_timeout=15,
+        ws_ping_timeout=30,
         log_level=log_level,
         timeout_graceful_shutdown=10,
         server_header=False,

@@ -26,6 +26,9 @@ class Settings:
     #: ... or once this many characters of JSON (about bytes) wait for it, whichever first
     #: (5,000 large frames would be hundreds of MiB).
     outbox_bytes: int = 8 * 1024 * 1024
+    #: A socket that takes nothing for this many seconds while frames wait for it is cut
+    #: off (4000): under the keepalive's 1011 (ping every 15 s, pong due within 30 s).
+    stall_seconds: float = 10.0
     #: Successful joins per client address per minute: generous, since a whole room may
     #: share one address (venue Wi-Fi behind NAT), but not unbounded participants.
     joins_per_minute: int = 600

@@ -24,6 +24,7 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from .buckets import TokenBucket
+from .ws_protocol import FORCE
 
 log = logging.getLogger("gamestorm.connection")
 
@@ -55,6 +56,7 @@ class Connection:
         rate: float,
         burst: int,
         outbox_bytes: int = 8 * 1024 * 1024,
+        stall_seconds: float = 10.0,
     ):
         self.websocket = websocket
         self.viewer_id = ""
@@ -69,6 +71,11 @@ class Connection:
         #: Characters waiting in ``outbox`` (JSON is mostly ASCII: about bytes), and the cap.
         self.outbox_size = 0
         self.outbox_bytes = outbox_bytes
+        #: A socket that takes nothing for this long while frames wait is cut off (4000).
+        self.stall_seconds = stall_seconds
+        self._progress = 0.0
+        self._watchdog: asyncio.TimerHandle | None = None
+        self._closer: asyncio.Future[None] | None = None
         self._wakeup = asyncio.Event()
         self._close: tuple[int, str] | None = None
         self._pump: asyncio.Task[None] | None = None
@@ -164,9 +171,11 @@ class Connection:
                 await self._wakeup.wait()
                 self._wakeup.clear()
                 self._sending = True
+                self._watch()
                 if self._pending is not None:
                     await self._pending
                     self._pending = None
+                    self._progress = time.monotonic()
                 outbox = self.outbox
                 while outbox:
                     frame = outbox.popleft()
@@ -174,16 +183,63 @@ class Connection:
                     if self.batch and outbox and frame.startswith(EVENT_HEAD):
                         frame = self._take_events(frame)
                     await ws.send_text(frame)
-                self._sending = False
+                    self._progress = time.monotonic()
                 if not outbox and self._pending is None:
                     self._idle.set()
                 if self._close is not None:
                     code, reason = self._close
-                    await ws.close(code, reason)
+                    await ws.close(code, reason)  # timed too: a close can stall as well
                     return
+                self._sending = False
+                self._unwatch()
         except (WebSocketDisconnect, RuntimeError, OSError):
             # The peer went away mid-send; the endpoint's receive loop notices too.
             pass
+        finally:
+            self._unwatch()
+
+    # -- a reader that stopped reading -------------------------------------------------
+
+    def _watch(self) -> None:
+        """Time the pump while it writes: one timer per busy spell, not one per frame."""
+        self._progress = time.monotonic()
+        if self._watchdog is None and self.stall_seconds > 0:
+            loop = asyncio.get_running_loop()
+            self._watchdog = loop.call_later(self.stall_seconds, self._check_stall)
+
+    def _unwatch(self) -> None:
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
+
+    def _check_stall(self) -> None:
+        self._watchdog = None
+        if not self._sending or self._dead:
+            return
+        idle = time.monotonic() - self._progress
+        if idle < self.stall_seconds:
+            loop = asyncio.get_running_loop()
+            self._watchdog = loop.call_later(self.stall_seconds - idle, self._check_stall)
+            return
+        self._stalled()
+
+    def _stalled(self) -> None:
+        """Nothing written for ``stall_seconds``: close with 4000 (docs/protocol.md) before
+        uvicorn's keepalive closes with 1011. The socket is not writable, so the close is
+        sent past uvicorn's gate (server/ws_protocol.py); the frame the pump waits on is
+        dropped (the reader resumes with ``since``)."""
+        log.info("a client read nothing for %.0f s; cut off (4000)", self.stall_seconds)
+        if self._close is None:
+            self._close = (CLOSE_FELL_BEHIND, "stalled: nothing read; reconnect with since")
+        self.outbox.clear()
+        self.outbox_size = 0
+        code, reason = self._close
+        message = {"type": "websocket.close", "code": code, "reason": reason, FORCE: True}
+        self._closer = asyncio.ensure_future(self._force_close(message))
+
+    async def _force_close(self, message: dict[str, Any]) -> None:
+        with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
+            await self.websocket.send(message)
 
     def _take_events(self, first: str) -> str:
         """``first`` and the event frames right behind it, as one ``events`` frame."""

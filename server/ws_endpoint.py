@@ -53,6 +53,7 @@ async def board_socket(websocket: Any) -> None:
         websocket,
         outbox_limit=settings.outbox_limit,
         outbox_bytes=settings.outbox_bytes,
+        stall_seconds=settings.stall_seconds,
         rate=settings.commands_per_second,
         burst=settings.command_burst,
     )
