@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -240,7 +241,8 @@ def clean_text(value: Any, field: str, limit: int = TEXT_MAX) -> str:
     if not isinstance(value, str):
         raise Rejection("bad_request", f"'{field}' must be a string")
     text = value.strip()
-    if not text:
+    if not text or all(c.isspace() or unicodedata.category(c) == "Cf" for c in text):
+        # only invisible format characters (U+200B zero-width space, U+2060, U+FEFF...)
         raise Rejection("invalid", f"'{field}' is empty")
     if len(text) > limit:
         raise Rejection("invalid", f"'{field}' has {len(text)} characters; at most {limit}")

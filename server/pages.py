@@ -12,6 +12,7 @@ import io
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import segno
 from starlette.exceptions import HTTPException
@@ -22,6 +23,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from .http_api import public_base
+from .links import is_loopback_host
 
 CLIENT_DIR = Path(__file__).resolve().parent.parent / "client"
 
@@ -52,9 +54,19 @@ SHELL_HEADERS = {
 }
 
 
+#: What ``/static/`` serves: the client's own file types, nothing else that sits in
+#: ``client/`` (its ``__init__.py``, editor backups, a stray ``.pyc``).
+STATIC_SUFFIXES = frozenset({".js", ".css", ".html", ".svg", ".png", ".ico", ".webp", ".woff2"})
+
+
 class ClientFiles(StaticFiles):
     """``client/`` under ``/static/``, revalidated on every load (no build step, no
     hashed file names), so a new release reaches phones at their next reload."""
+
+    def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
+        if Path(path).suffix.lower() not in STATIC_SUFFIXES:
+            return "", None  # 404, as for a file that is not there
+        return super().lookup_path(path)
 
     def file_response(
         self,
@@ -112,13 +124,20 @@ async def join_qr(request: Request) -> Response:
     code = request.path_params["join_code"]
     if not JOIN_CODE.fullmatch(code):
         raise HTTPException(404, "not a join code")
-    url = f"{public_base(request)}/join/{code.upper()}"
+    # the configured link (--public-url or the LAN address; on a loopback-only server the
+    # loopback address the request came in on), never another Host header: a QR code
+    # built from one could send a room elsewhere
+    settings = request.app.state.settings
+    base = public_base(request)
+    if settings.public_url and not is_loopback_host(urlsplit(base).hostname or ""):
+        base = settings.public_url
+    url = f"{base}/join/{code.upper()}"
     return Response(
         qr_svg(url),
         media_type="image/svg+xml",
         headers={
-            # no long cache: the link inside changes when the server restarts with another address
-            "Cache-Control": "no-cache",
+            # not kept: the link inside changes when the server restarts with another address
+            "Cache-Control": "no-store",
             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
             "X-Content-Type-Options": "nosniff",
         },

@@ -2,7 +2,8 @@
 
 All user text goes through ``md``: line breaks become spaces (a table cell or list item is
 one line) and every character that could start markup is backslash-escaped, so a note
-cannot become a heading, a link, raw HTML or an extra table column.
+cannot become a heading, a link, raw HTML or an extra table column; a URL or e-mail
+address in it is a code span (renderers would make a live link of it otherwise).
 """
 
 from __future__ import annotations
@@ -30,15 +31,32 @@ _INLINE = re.compile(r"([\\`*_\[\]<>|~&!])")
 _LINE_START = re.compile(r"^([#>+=-]|\d+(?=[.)]))")
 
 
+#: What renderers make links of by themselves (GFM's autolinks, markdown-it's linkify):
+#: ``scheme://...``, ``www....``, ``mailto:...``, e-mail addresses; up to a space, a
+#: backtick or a pipe (neither can sit in a code span in a table cell).
+_LINKISH = re.compile(
+    r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\bmailto:)[^\s`|]+"
+    r"|[^\s`|@<>()\[\]]+@[^\s`|@<>()\[\]]+\.[a-z]{2,}[^\s`|]*"
+)
+
+
 def md(text: str | None, empty: str = "") -> str:
-    """User text as inert inline Markdown on one line; ``empty`` for None or blank."""
+    """User text as inert inline Markdown on one line; ``empty`` for None or blank.
+
+    A URL or address a participant typed becomes a code span: shown as the text it is,
+    every character intact, never as a live link (a note is not a link anyone vouched for).
+    """
     if text is None:
         return empty
     line = " ".join(text.split())
     if not line:
         return empty
-    line = _INLINE.sub(r"\\\1", line)
-    return _LINE_START.sub(_escape_start, line)
+    parts, at = [], 0
+    for match in _LINKISH.finditer(line):
+        parts += [_INLINE.sub(r"\\\1", line[at : match.start()]), f"`{match.group(0)}`"]
+        at = match.end()
+    parts.append(_INLINE.sub(r"\\\1", line[at:]))
+    return _LINE_START.sub(_escape_start, "".join(parts))
 
 
 def _escape_start(match: re.Match[str]) -> str:
