@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from sqlalchemy.exc import OperationalError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -60,6 +61,8 @@ def build_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.creations = http_api.PerMinute(settings.boards_per_minute)
     app.state.access = access.Access(settings)
+    # a write the database refused (disk full, read-only): 503, try again later
+    app.add_exception_handler(OperationalError, _write_refused)
     return app
 
 
@@ -85,4 +88,16 @@ async def _internal_error(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s", request.url.path, exc_info=exc)
     return JSONResponse(
         {"error": "internal", "message": "unexpected server error"}, status_code=500
+    )
+
+
+async def _write_refused(request: Request, exc: Exception) -> Response:
+    """SQLite said no (``database or disk is full``, ``attempt to write a readonly
+    database``): nothing was kept; the request may be sent again once there is room."""
+    log.error("a write failed on %s: %s", request.url.path, exc)
+    message = "the server could not save this (its disk is full or read-only); try again later"
+    return JSONResponse(
+        {"error": "unavailable", "message": message},
+        status_code=503,
+        headers={"Retry-After": "30"},
     )

@@ -245,7 +245,11 @@ class Room:
             new_events.extend(dicts)
             outcomes.append((job, dicts))
         if new_events:
-            await self.storage.append(self.board_id, first_seq, new_events, grants)
+            try:
+                await self.storage.append(self.board_id, first_seq, new_events, grants)
+            except Exception as error:  # noqa: BLE001 - a disk full, read-only, gone...
+                await self._not_saved(batch, first_seq, error)
+                return
         for grant in grants:
             self.grants[grant.hash] = grant
         seq = first_seq
@@ -263,6 +267,31 @@ class Room:
             self._reply_ack(job, seq - 1 if outcome else state.seq)
         if new_events and state.sharing is not None:
             self._presence_soon()  # the counts moved: presence carries them
+
+    async def _not_saved(self, batch: list[Job], first_seq: int, error: Exception) -> None:
+        """The commit failed (disk full, database read-only): nothing of the batch is
+        kept. The state is folded again from the log, so memory holds what the log holds,
+        every command of the batch gets ``unavailable`` (try again; nothing changed) and
+        the clients stay connected: the next batch tries again, and succeeds once the
+        disk has room. If the log cannot be read back, or holds the batch after all, the
+        board is reloaded (``_break``)."""
+        log.error(
+            "board %s: could not save %d command(s), nothing kept, clients told to retry: %s",
+            self.board_id,
+            len(batch),
+            error,
+        )
+        logged = await self.storage.load_events(self.board_id)
+        if len(logged) != first_seq - 1:
+            raise RuntimeError(f"the log has {len(logged)} events, expected {first_seq - 1}")
+        self.state = games.fold((games.from_dict(e) for e in logged), self.state.limits)
+        failure = games.Rejection(
+            "unavailable",
+            "the server could not save this (its disk is full or read-only); nothing was "
+            "changed: try again in a moment",
+        )
+        for job in batch:
+            self._reply_error(job, failure)
 
     def _break(self, batch: list[Job]) -> None:
         """The state may be ahead of the database: stop, and let the hub reload the board."""
