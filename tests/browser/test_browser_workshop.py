@@ -149,7 +149,7 @@ async def test_whole_workshop(
         code_el = console.locator("[data-join-code]")
         await expect(code_el).to_be_visible()
         code = await code_el.get_attribute("data-join-code")
-        assert code and re.fullmatch(r"[A-Z0-9]{6}", code)
+        assert code and re.fullmatch(r"[A-Z0-9]{6,12}", code)
         qr = console.locator("img.qr")
         await expect(qr).to_have_attribute("src", f"/join/{code}/qr.svg")
         assert await qr.evaluate("img => img.complete && img.naturalWidth > 0")

@@ -25,7 +25,8 @@ async def test_create_board_answers_the_contract(http: httpx.AsyncClient) -> Non
     assert answer.status_code == 201
     body = answer.json()
     assert set(body) >= {"board_id", "join_code", "facilitator_token", "urls"}
-    assert len(body["join_code"]) == 6 and body["join_code"].isalnum()
+    # 6 characters, longer once a server holds many boards (docs/reliability.md)
+    assert 6 <= len(body["join_code"]) <= 12 and body["join_code"].isalnum()
     assert not set(body["join_code"]) & set("0O1IL")
     assert len(body["facilitator_token"]) >= 32  # 192 bits, URL-safe base64
     assert set(body["urls"]) == {"facilitate", "join", "project", "results", "public"}
