@@ -18,7 +18,7 @@ async def test_qr_code_is_an_svg_of_the_join_link(browser: Any, live_server: Any
         response = await ctx.request.get("/join/ABC234/qr.svg")
         assert response.status == 200
         assert response.headers["content-type"].startswith("image/svg+xml")
-        assert response.headers["cache-control"] == "no-store"  # the link changes with --host; never kept
+        assert response.headers["cache-control"] == "no-store"  # the link changes with --host
         body = await response.text()
         assert body.startswith("<svg") and f"{live_server.base_url}/join/ABC234" in body
         bad = await ctx.request.get("/join/no%20way!/qr.svg")
