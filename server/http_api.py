@@ -6,12 +6,10 @@ never reaches a 500.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hmac
 import time
 from collections import deque
-from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.requests import Request
@@ -23,6 +21,7 @@ from gamestorm import games
 from . import exports
 from .config import Settings
 from .hub import Hub
+from .keyed_locks import KeyedLocks
 from .storage import BoardRow, StorageUnavailable
 from .tokens import hash_token, is_join_code, normalize_join_code
 from .wire import decode_object
@@ -173,7 +172,7 @@ class JoinThrottle:
         self.joined: dict[str, deque[float]] = {}
         #: One code check at a time per address, so parallel guesses cannot all slip in
         #: before the first failure is counted (held for one indexed lookup only).
-        self._locks: dict[str, tuple[asyncio.Lock, list[int]]] = {}
+        self._locks = KeyedLocks()
 
     @staticmethod
     def _recent(book: dict[str, deque[float]], address: str, since: float) -> deque[float]:
@@ -230,17 +229,9 @@ class JoinThrottle:
                 for key in [k for k, v in book.items() if not v or v[-1] < now - age]:
                     del book[key]
 
-    @contextlib.asynccontextmanager
-    async def checking(self, address: str) -> AsyncIterator[None]:
-        lock, users = self._locks.setdefault(address, (asyncio.Lock(), [0]))
-        users[0] += 1
-        try:
-            async with lock:
-                yield
-        finally:
-            users[0] -= 1
-            if not users[0]:
-                del self._locks[address]
+    def checking(self, address: str) -> contextlib.AbstractAsyncContextManager[None]:
+        """Code checks from one address run one at a time (parallel guesses wait)."""
+        return self._locks.hold(address)
 
 
 async def _check_code(request: Request, code: str, joining: bool) -> Response | BoardRow:

@@ -7,7 +7,6 @@ import contextlib
 import functools
 import time
 import zoneinfo
-from collections.abc import AsyncIterator
 from typing import Any
 
 from gamestorm import games
@@ -15,6 +14,7 @@ from gamestorm.games.commands import Join
 
 from .config import Settings
 from .connection import CLOSE_RESTART
+from .keyed_locks import KeyedLocks
 from .room import Room
 from .storage import BoardRow, Storage, TokenGrant
 from .tokens import hash_token, join_code_length, new_id, new_join_code, new_token
@@ -51,7 +51,8 @@ class Hub:
         self.settings = settings
         self.rooms: dict[str, Room] = {}
         #: A lock per board being loaded or unloaded, with its number of users.
-        self._loading: dict[str, tuple[asyncio.Lock, list[int]]] = {}
+        #: Loading and unloading one board never overlap.
+        self._loading = KeyedLocks()
         self._sweeper: asyncio.Task[None] | None = None
         #: Boards in the database (every code of theirs resolves); read on first create.
         self.boards_stored: int | None = None
@@ -66,7 +67,7 @@ class Hub:
         if room is not None:
             room.last_used = time.monotonic()
             return room
-        async with self._board_lock(board_id):
+        async with self._loading.hold(board_id):
             room = self.rooms.get(board_id)
             if room is not None:
                 room.last_used = time.monotonic()
@@ -95,19 +96,6 @@ class Hub:
             self.rooms[board_id] = room
             return room
 
-    @contextlib.asynccontextmanager
-    async def _board_lock(self, board_id: str) -> AsyncIterator[None]:
-        """Loading and unloading one board never overlap; the lock lives while used."""
-        lock, users = self._loading.setdefault(board_id, (asyncio.Lock(), [0]))
-        users[0] += 1
-        try:
-            async with lock:
-                yield
-        finally:
-            users[0] -= 1
-            if not users[0]:
-                del self._loading[board_id]
-
     def start(self) -> None:
         """Begin unloading idle boards (from the app's lifespan)."""
         if self.settings.idle_unload_seconds > 0 and self._sweeper is None:
@@ -129,7 +117,7 @@ class Hub:
         finished (and committed) everything queued to it; a caller that already holds
         the room used it within the last ``idle`` seconds, so it is not idle.
         """
-        async with self._board_lock(board_id):
+        async with self._loading.hold(board_id):
             if self.rooms.get(board_id) is not room or not _idle(room, cutoff):
                 return
             del self.rooms[board_id]
