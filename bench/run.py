@@ -218,11 +218,14 @@ async def join_many(http: httpx.AsyncClient, code: str, n: int) -> list[str]:
     return list(await asyncio.gather(*(one(i) for i in range(n))))
 
 
-async def new_board(target: Target, participants: int) -> dict[str, Any]:
+async def new_board(
+    target: Target, participants: int, options: dict[str, Any] | None = None
+) -> dict[str, Any]:
     async with httpx.AsyncClient(
         base_url=f"http://{target.host}:{target.port}", timeout=60
     ) as http:
-        r = await http.post("/api/boards", json={"title": "Bench", "prompt": "Load"})
+        body = {"title": "Bench", "prompt": "Load", **(options or {})}
+        r = await http.post("/api/boards", json=body)
         if r.status_code != 201:
             raise RuntimeError(f"create failed: {r.text}")
         board = r.json()
