@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .storage import TokenGrant
+if TYPE_CHECKING:
+    from .storage import TokenGrant
 
 
 class LogConflict(Exception):

@@ -21,9 +21,12 @@ import orjson
 from sqlalchemy import delete, func, insert
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import Field, SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from .seams import LogConflict
 
 log = logging.getLogger("gamestorm.storage")
 
@@ -148,16 +151,46 @@ class Storage:
     async def append(
         self,
         board_id: str,
-        first_seq: int,
+        expected_seq: int,
         events: Sequence[dict[str, Any]],
         grants: Iterable[TokenGrant] = (),
     ) -> None:
-        """Commit events numbered from ``first_seq`` (and tokens issued with them)."""
+        """Commit events numbered from ``expected_seq`` (and tokens issued with them);
+        ``LogConflict`` if another writer has that seq already (nothing is kept)."""
         async with self._write_lock, AsyncSession(self.engine) as session:
             self.check()
-            await self._insert(session, board_id, first_seq, events, list(grants))
-            await session.commit()
+            try:
+                await self._insert(session, board_id, expected_seq, events, list(grants))
+                await session.commit()
+            except IntegrityError as error:
+                await session.rollback()
+                if await self._seq_taken(board_id, expected_seq):
+                    raise LogConflict(board_id, expected_seq) from error
+                raise
             self.check()
+
+    async def _seq_taken(self, board_id: str, seq: int) -> bool:
+        async with AsyncSession(self.engine) as session:
+            row = await session.get(EventRow, (board_id, seq))
+            return row is not None
+
+    async def read(self, board_id: str, since: int = 0) -> list[dict[str, Any]]:
+        """The events after seq ``since``, in order."""
+        async with AsyncSession(self.engine) as session:
+            result = await session.exec(
+                select(EventRow.data)
+                .where(EventRow.board_id == board_id, EventRow.seq > since)
+                .order_by(
+                    EventRow.seq  # type: ignore[arg-type]
+                )
+            )
+            return [orjson.loads(data) for data in result.all()]
+
+    async def grant(self, token_hash: str) -> TokenGrant | None:
+        """A token issued by any process (its room may not have heard of it yet)."""
+        async with AsyncSession(self.engine) as session:
+            t = await session.get(TokenRow, token_hash)
+            return TokenGrant(t.hash, t.board_id, t.participant_id, t.role) if t else None
 
     @staticmethod
     async def _insert(
@@ -216,15 +249,7 @@ class Storage:
             await session.commit()
 
     async def load_events(self, board_id: str) -> list[dict[str, Any]]:
-        async with AsyncSession(self.engine) as session:
-            result = await session.exec(
-                select(EventRow.data)
-                .where(EventRow.board_id == board_id)
-                .order_by(
-                    EventRow.seq  # type: ignore[arg-type]
-                )
-            )
-            return [orjson.loads(data) for data in result.all()]
+        return await self.read(board_id, 0)
 
     async def load_grants(self, board_id: str) -> list[TokenGrant]:
         async with AsyncSession(self.engine) as session:
