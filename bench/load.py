@@ -212,7 +212,8 @@ class Worker:
             client.keep_reveal = item.get("keep_reveal", False)
             async with gate:
                 try:
-                    await client.open(self.host, self.port, item.get("since"))
+                    port = item.get("port", self.port)
+                    await client.open(self.host, port, item.get("since"))
                 except Exception as exc:  # noqa: BLE001 - reported, not raised
                     failures.append(repr(exc)[:200])
                     return

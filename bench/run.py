@@ -61,6 +61,14 @@ def proc_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    return sum(proc_cpu_seconds(pid) for pid in pids)
+
+
+def rss_kb(pids: list[int]) -> int:
+    return sum(proc_memory_kb(pid)["VmRSS"] for pid in pids)
+
+
 def proc_memory_kb(pid: int) -> dict[str, int]:
     out: dict[str, int] = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -105,6 +113,18 @@ class Target:
     def pid(self) -> int:
         return self.process.pid
 
+    @property
+    def pids(self) -> list[int]:
+        return [self.process.pid]
+
+    @property
+    def ports(self) -> list[int]:
+        """Where clients connect, round robin (several for a cluster)."""
+        return [self.port]
+
+    def committed(self, boards: list[dict[str, Any]]) -> dict[int, int] | None:
+        return committed_seqs(self, boards)
+
     def _wait(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -137,15 +157,16 @@ class Target:
 class Sampler:
     """Peak RSS of the target while a scenario runs (VmHWM also counts the setup)."""
 
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
+    def __init__(self, pids: list[int]) -> None:
+        self.pids = pids
         self.peak_kb = 0
         self._task: asyncio.Task[None] | None = None
 
     async def _run(self) -> None:
         while True:
             with contextlib.suppress(OSError, ValueError):
-                self.peak_kb = max(self.peak_kb, proc_memory_kb(self.pid).get("VmRSS", 0))
+                rss = sum(proc_memory_kb(pid).get("VmRSS", 0) for pid in self.pids)
+                self.peak_kb = max(self.peak_kb, rss)
             await asyncio.sleep(0.1)
 
     def __enter__(self) -> Sampler:
@@ -400,9 +421,12 @@ class Bench:
         keep_reveal: int = 0,
     ) -> dict[str, Any]:
         items = []
+        ports = target.ports
         for b, board in enumerate(boards):
             for token in board["tokens"]:
-                items.append({"board": b, "path": board["path"], "token": token, "since": since})
+                port = ports[len(items) % len(ports)]
+                item = {"board": b, "path": board["path"], "token": token, "since": since}
+                items.append({**item, "port": port})
         for item in items[:stalled]:
             item["stalled"] = True
         for item in items[stalled : stalled + keep_reveal * len(self.workers)]:
@@ -433,18 +457,18 @@ class Bench:
     ) -> dict[str, Any]:
         """Connect everyone, send moves (open loop at ``rate`` or a closed-loop flood),
         check every client got every event once and in order, and measure."""
-        rss0 = proc_memory_kb(target.pid)["VmRSS"]
+        rss0 = rss_kb(target.pids)
         connected = await self.connect(target, boards, stalled=stalled, batch=batch)
         await asyncio.sleep(1.0)  # presence settles
-        rss1 = proc_memory_kb(target.pid)["VmRSS"]
+        rss1 = rss_kb(target.pids)
         specs_boards = {
             b: {"notes": x["notes"], "columns": x["columns"]} for b, x in enumerate(boards)
         }
         start_ns = time.time_ns() + 300_000_000
-        cpu0 = proc_cpu_seconds(target.pid)
+        cpu0 = cpu_seconds(target.pids)
         w = len(self.workers)
         profiler = self.profile(target, duration)
-        with Sampler(target.pid) as sampler:
+        with Sampler(target.pids) as sampler:
             if mode == "drive":
                 sent = await self.workers.call(
                     "drive",
@@ -465,7 +489,7 @@ class Bench:
                     ],
                 )  # fmt: skip
             wall = (time.time_ns() - start_ns) / 1e9
-            cpu1 = proc_cpu_seconds(target.pid)
+            cpu1 = cpu_seconds(target.pids)
         if profiler is not None:
             profiler.wait()
         sendmap = merge_sendmaps(sent)
@@ -474,9 +498,9 @@ class Bench:
         finished = await self.workers.same(
             "finish", {"final": finals, "sendmap": sendmap, "timeout": 30, "window": window}
         )
-        mem = proc_memory_kb(target.pid)
+        mem = {"VmHWM": sum(proc_memory_kb(pid).get("VmHWM", 0) for pid in target.pids)}
         await self.workers.same("close", {})
-        durable = committed_seqs(target, boards)
+        durable = target.committed(boards)
         ack = array("i")
         for s in sent:
             ack.frombytes(s["ack_us"])
@@ -598,12 +622,12 @@ class Bench:
             if sum(m["made"] for m in made) != expected:
                 raise RuntimeError(f"notes not made: {[m['errors'] for m in made]}")
             seq = await fac.ok({"type": "timer.set", "cid": cid(), "seconds": 0})
-            rss0 = proc_memory_kb(target.pid)["VmRSS"]
+            rss0 = rss_kb(target.pids)
             connected = await self.connect(target, [board], since=seq, batch=a.batch, keep_reveal=1)
             await asyncio.sleep(1.0)
-            rss1 = proc_memory_kb(target.pid)["VmRSS"]
-            cpu0 = proc_cpu_seconds(target.pid)
-            with Sampler(target.pid) as sampler:
+            rss1 = rss_kb(target.pids)
+            cpu0 = cpu_seconds(target.pids)
+            with Sampler(target.pids) as sampler:
                 send_ns = time.time_ns()
                 final = await advance(fac, "generate")
                 finished = await self.workers.same(
@@ -611,7 +635,7 @@ class Bench:
                     {"final": {0: final}, "sendmap": {0: {seq + 1: send_ns}}, "timeout": 60},
                 )
                 wall = (time.time_ns() - send_ns) / 1e9
-            cpu1 = proc_cpu_seconds(target.pid)
+            cpu1 = cpu_seconds(target.pids)
             fac.close()
             await self.workers.same("close", {})
         finally:
