@@ -115,6 +115,7 @@ class RedisFanout:
         self._restart = False
         self._closing = False
         self._healthy = False
+        self._health_changed = asyncio.Event()
         self._unhealthy_since: float | None = time.time()
         self._published = 0
         self._delivered = 0
@@ -205,13 +206,20 @@ class RedisFanout:
 
     # -- beyond the seam -------------------------------------------------------------
 
-    async def wait_subscribed(self, board_id: str) -> None:
-        """Return once Redis confirmed the board's channel on the current connection
-        (tests and benchmarks; wrap it in a timeout)."""
+    async def wait_subscribed(self, board_id: str, subscribed: bool = True) -> None:
+        """Return once Redis confirmed the board's SUBSCRIBE (or, with ``subscribed=False``,
+        its UNSUBSCRIBE) on the current connection. For tests and benchmarks: wrap it in
+        a timeout."""
         channel = self._channel(board_id)
-        while channel not in self._confirmed:
+        while (channel in self._confirmed) != subscribed:
             self._confirm.clear()
             await self._confirm.wait()
+
+    async def wait_healthy(self, healthy: bool = True) -> None:
+        """Return once ``healthy`` is (or becomes) ``healthy``; wrap it in a timeout."""
+        while self._healthy != healthy:
+            self._health_changed.clear()
+            await self._health_changed.wait()
 
     def _channel(self, board_id: str) -> str:
         return f"{self._prefix}:board:{board_id}"
@@ -232,12 +240,14 @@ class RedisFanout:
         if self._healthy:
             self._healthy = False
             self._unhealthy_since = time.time()
+            self._health_changed.set()
             if not self._closing:
                 log.warning("fan-out: Redis lost (%s); rooms poll the log", reason)
 
     def _mark_healthy(self) -> None:
         self._healthy = True
         self._unhealthy_since = None
+        self._health_changed.set()
 
     # -- sending ---------------------------------------------------------------------
 
@@ -269,16 +279,16 @@ class RedisFanout:
         """Connect, subscribe every board, read; after any failure start over with
         backoff (0.1 s doubling up to 2 s). Only cancellation ends it."""
         delay = self._backoff[0]
-        lost = False
+        connected = lost = False
         while not self._closing:
             try:
                 await self._connect()
-                if lost:
+                if lost:  # counted once connected before: not for a late first start
                     self._reconnects += 1
                     log.info("fan-out: Redis is back; %d boards subscribed", len(self._sent))
                 self._mark_healthy()
                 self._first_attempt.set()
-                delay = self._backoff[0]
+                connected, delay = True, self._backoff[0]
                 await self._read()
             except asyncio.CancelledError:
                 raise
@@ -287,7 +297,7 @@ class RedisFanout:
             except Exception:  # noqa: BLE001 - a bug here must not end the fan-out
                 log.exception("fan-out: the reader failed; reconnecting")
                 self._mark_unhealthy("reader error")
-            lost = True
+            lost = connected
             self._first_attempt.set()
             await self._discard()
             await asyncio.sleep(delay)
@@ -388,6 +398,7 @@ class RedisFanout:
             self._confirm.set()
         elif kind == "unsubscribe":
             self._confirmed.discard(channel)
+            self._confirm.set()
 
     def _dispatch(self, channel: str, data: bytes) -> None:
         board_id = channel.removeprefix(f"{self._prefix}:board:")

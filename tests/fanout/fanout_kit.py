@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Callable
 from typing import Any
 
 from gamestorm.server.seams import Published
@@ -33,15 +31,6 @@ class Recorder:
             while len(self.batches) < batches or len(self.signals) < signals:
                 self._arrived.clear()
                 await self._arrived.wait()
-
-
-async def eventually(condition: Callable[[], bool], timeout: float = WAIT) -> float:
-    """Wait until ``condition()`` holds (checked every 10 ms); returns seconds waited."""
-    started = time.monotonic()
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.01)
-    return time.monotonic() - started
 
 
 def batch(board_id: str, origin: str, first_seq: int, size: int = 1) -> Published:
