@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 _LOST = (RedisError, OSError, TimeoutError)
 #: Channels named in one SUBSCRIBE or UNSUBSCRIBE command.
 _CHUNK = 500
+#: PUBLISH commands sent in one pipeline (one round trip).
+_PIPELINE = 500
 
 
 class _Restart(Exception):
@@ -110,6 +112,9 @@ class RedisFanout:
         self._sub: Redis | None = None
         self._pubsub: PubSub | None = None
         self._reader: asyncio.Task[None] | None = None
+        self._writer: asyncio.Task[None] | None = None
+        self._outbox: list[tuple[str, bytes, asyncio.Future[bool]]] = []
+        self._outbox_ready = asyncio.Event()
         self._syncer: asyncio.Task[None] | None = None
         self._first_attempt = asyncio.Event()
         self._restart = False
@@ -141,8 +146,11 @@ class RedisFanout:
             "retry": Retry(NoBackoff(), 0),  # failures must show, not be retried away
             "health_check_interval": 0,  # the reader's own PING does it (see _read)
         }
-        self._pub = Redis.from_url(self.url, single_connection_client=True, **options)
+        # one connection each: the writer's pipelines (a reconnect's PING borrows it),
+        # and the reader's pub/sub
+        self._pub = Redis.from_url(self.url, **options)
         self._sub = Redis.from_url(self.url, **options)
+        self._writer = asyncio.create_task(self._write(), name="redis-fanout-writer")
         self._reader = asyncio.create_task(self._run(), name="redis-fanout-reader")
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(self._timeout * 2):
@@ -153,11 +161,15 @@ class RedisFanout:
     async def close(self) -> None:
         self._closing = True
         self._mark_unhealthy("closed")
-        if self._reader is not None:
-            self._reader.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._reader
-            self._reader = None
+        for task in (self._reader, self._writer):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._reader = self._writer = None
+        for _, _, sent in self._outbox:
+            sent.cancel()
+        self._outbox.clear()
         await self._discard()
         for client in (self._pub, self._sub):
             if client is not None:
@@ -252,9 +264,9 @@ class RedisFanout:
     # -- sending ---------------------------------------------------------------------
 
     async def _send(self, board_id: str, body: dict[str, Any]) -> None:
-        """PUBLISH within ``timeout``; a failure is counted and reported through
-        ``healthy`` (the log holds the events), never raised to the room."""
-        if self._pub is None or self._closing:
+        """Queue for the writer and wait at most ``timeout``; a failure is counted and
+        reported through ``healthy`` (the log holds the events), never raised."""
+        if self._writer is None or self._closing:
             self._dropped += 1
             return
         try:
@@ -263,15 +275,49 @@ class RedisFanout:
             log.exception("fan-out: board %s: a message that is not JSON, dropped", board_id)
             self._dropped += 1
             return
+        sent: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._outbox.append((self._channel(board_id), data, sent))
+        self._outbox_ready.set()
         try:
             async with asyncio.timeout(self._timeout):
-                await self._pub.publish(self._channel(board_id), data)
-        except _LOST as error:
+                ok = await sent  # a timeout cancels ``sent``: the writer then skips it
+        except TimeoutError:
+            ok = False
+        if not ok:
             self._dropped += 1
-            self._mark_unhealthy(f"publish: {error!r}")
+            self._mark_unhealthy("publish failed")
             self._restart = True  # reconnect and subscribe again before healthy
             return
         self._published += 1
+
+    async def _write(self) -> None:
+        """Send what ``_send`` queued: everything waiting goes in one pipeline, so many
+        boards' batches share a round trip, in the order they were queued."""
+        assert self._pub is not None
+        while True:
+            await self._outbox_ready.wait()
+            self._outbox_ready.clear()
+            while self._outbox:
+                taken = [item for item in self._outbox[:_PIPELINE] if not item[2].done()]
+                del self._outbox[:_PIPELINE]
+                if not taken:
+                    continue
+                ok = True
+                try:
+                    async with asyncio.timeout(self._timeout):
+                        async with self._pub.pipeline(transaction=False) as pipe:
+                            for channel, data, _ in taken:
+                                pipe.publish(channel, data)
+                            await pipe.execute()
+                except _LOST as error:
+                    log.debug("fan-out: PUBLISH failed: %r", error)
+                    ok = False
+                except Exception:  # noqa: BLE001 - the writer must outlive a bug
+                    log.exception("fan-out: the writer failed")
+                    ok = False
+                for _, _, sent in taken:
+                    if not sent.done():
+                        sent.set_result(ok)
 
     # -- the reader ------------------------------------------------------------------
 
