@@ -64,7 +64,7 @@ def redacted_url(url: str) -> str:
 
 
 @dataclass(eq=False, slots=True)
-class _Subscriber:
+class RedisSubscription:
     """One local subscriber of a board; ``close()`` takes it off (idempotent)."""
 
     fanout: RedisFanout
@@ -101,7 +101,7 @@ class RedisFanout:
         self._timeout = timeout
         self._ping_interval = ping_interval
         self._backoff = (backoff_min, backoff_max)
-        self._boards: dict[str, list[_Subscriber]] = {}
+        self._boards: dict[str, list[RedisSubscription]] = {}
         # channels SUBSCRIBEd on the current connection, and those Redis confirmed
         self._sent: set[str] = set()
         self._confirmed: set[str] = set()
@@ -191,11 +191,11 @@ class RedisFanout:
 
     def subscribe(
         self, board_id: str, deliver: Deliver, on_signal: OnSignal | None = None
-    ) -> _Subscriber:
+    ) -> RedisSubscription:
         """Deliver the board's messages from now on; the SUBSCRIBE goes out at once, but
         is confirmed a round trip later (``wait_subscribed``): a room subscribes before it
         reads the log, and fills any gap from the log."""
-        entry = _Subscriber(self, board_id, deliver, on_signal)
+        entry = RedisSubscription(self, board_id, deliver, on_signal)
         subscribers = self._boards.setdefault(board_id, [])
         subscribers.append(entry)
         if len(subscribers) == 1:
@@ -213,6 +213,8 @@ class RedisFanout:
             "dropped": self._dropped,
             "reconnects": self._reconnects,
             "boards": len(self._boards),
+            # boards whose channel Redis confirmed on the current connection
+            "subscribed": len(self._confirmed - {self._control}),
             "malformed": self._malformed,
         }
 
@@ -236,7 +238,7 @@ class RedisFanout:
     def _channel(self, board_id: str) -> str:
         return f"{self._prefix}:board:{board_id}"
 
-    def _remove(self, entry: _Subscriber) -> None:
+    def _remove(self, entry: RedisSubscription) -> None:
         subscribers = self._boards.get(entry.board_id)
         if subscribers is None:
             return

@@ -247,3 +247,23 @@ async def test_publish_before_start_and_after_close_is_a_drop(redis_server: Priv
     status = fanout.status()
     assert status["dropped"] == 2 and status["published"] == 0
     assert not fanout.healthy
+
+
+async def test_boards_publishing_at_once_keep_each_boards_order(
+    pair: tuple[RedisFanout, RedisFanout],
+) -> None:
+    a, b = pair
+    boards = [f"together-{n}" for n in range(8)]
+    recorders = {board: Recorder() for board in boards}
+    for board in boards:
+        await subscribed(b, board, recorders[board])
+
+    async def room(board: str) -> None:  # a room awaits each publish before its next commit
+        for seq in range(1, 101):
+            await a.publish(batch(board, "A", seq))
+
+    await asyncio.gather(*(room(board) for board in boards))
+    for board in boards:
+        await recorders[board].wait(batches=100)
+        assert [m.first_seq for m in recorders[board].batches] == list(range(1, 101))
+    assert a.status()["published"] == 800 and a.status()["dropped"] == 0

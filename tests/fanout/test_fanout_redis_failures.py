@@ -155,6 +155,8 @@ async def test_every_board_is_subscribed_again_even_one_added_during_the_outage(
     redis_server.start()
     async with asyncio.timeout(WAIT):
         await a.wait_healthy()
+        # healthy only once every board is subscribed and confirmed again
+        assert a.status()["subscribed"] == 51
         await b.wait_healthy()
 
     for n, board in enumerate([*boards, "left-while-down", "added-while-down"]):
@@ -187,3 +189,37 @@ async def test_start_while_redis_is_away_returns_and_heals_once_it_comes() -> No
     finally:
         await fanout.close()
         server.close()
+
+
+async def test_many_publishes_at_once_to_a_frozen_redis_all_return_in_time(
+    redis_server: PrivateRedis,
+) -> None:
+    fanout = RedisFanout(redis_server.url, timeout=0.5, ping_interval=10)
+    await fanout.start()
+    redis_server.freeze()
+    try:
+        started = time.monotonic()
+        await asyncio.gather(*(fanout.publish(batch(f"b-{n}", "A", 1)) for n in range(100)))
+        took = time.monotonic() - started
+        assert took < 1.5, took
+        assert fanout.status()["dropped"] == 100 and not fanout.healthy
+    finally:
+        redis_server.thaw()
+    async with asyncio.timeout(WAIT):
+        await fanout.wait_healthy()
+    await fanout.publish(batch("b-0", "A", 2))
+    assert fanout.status()["published"] == 1
+    await fanout.close()
+
+
+async def test_a_quiet_live_connection_stays_healthy(
+    redis_server: PrivateRedis,
+) -> None:
+    fanout = RedisFanout(redis_server.url, timeout=0.3, ping_interval=0.2)
+    await fanout.start()
+    fanout.subscribe("b-quiet", Recorder().deliver)
+    # nothing is sent for many PING intervals: the PINGs' answers keep it alive
+    await asyncio.sleep(1.5)
+    status = fanout.status()
+    assert status["healthy"] and status["reconnects"] == 0 and status["subscribed"] == 1
+    await fanout.close()
