@@ -135,9 +135,9 @@ class RedisFanout:
         return self._healthy
 
     async def start(self) -> None:
-        """Connect; waits for the first attempt only (bounded by ``timeout``): unreachable,
-        it goes on unhealthy and the reader keeps trying, so a server starts while Redis
-        is away."""
+        """Connect; waits for the first attempt only (at most twice ``timeout``): if Redis
+        does not answer, it goes on unhealthy and the reader keeps trying, so a server
+        starts while Redis is away."""
         if self._reader is not None:
             return
         options: dict[str, Any] = {
