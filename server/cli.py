@@ -64,6 +64,16 @@ def _check_db(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value
 
 
+def _check_fanout(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Refuse a fan-out URL that is not Redis at start, not at the first board."""
+    from .fanouts import check_fanout_url
+
+    try:
+        return check_fanout_url(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Gamestorm: a real-time board for Gamestorming workshops."""
@@ -100,6 +110,14 @@ def main() -> None:
     callback=_check_db,
     help="SQLAlchemy database URL; 'memory' for a demo that keeps nothing (an in-memory "
     "URL is refused).",
+)
+@click.option(
+    "--fanout",
+    default=None,
+    envvar="GAMESTORM_FANOUT",
+    callback=_check_fanout,
+    help="redis://host:6379/0 to share boards between server processes; default: in this "
+    "process only.",
 )
 @click.option(
     "--log-level",
@@ -271,6 +289,7 @@ def serve(
     port: int,
     public_url: str | None,
     db: str,
+    fanout: str | None,
     log_level: str,
     joins_per_minute: int,
     failed_joins: int,
@@ -304,6 +323,7 @@ def serve(
     link = public_link(host, port, public_url)
     settings = Settings(
         db_url=db,
+        fanout_url=fanout,
         joins_per_minute=joins_per_minute,
         failed_joins=failed_joins,
         failed_joins_window=failed_joins_window,

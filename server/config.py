@@ -14,6 +14,9 @@ DEFAULT_DB = "sqlite+aiosqlite:///gamestorm.db"
 @dataclass(frozen=True, slots=True)
 class Settings:
     db_url: str = DEFAULT_DB
+    #: Where committed events go to the other processes serving a board: None for this
+    #: process only, ``redis://host:6379/0`` to share boards (server/fanouts.py).
+    fanout_url: str | None = None
     #: Largest client frame accepted (PROTOCOL.md: 64 KiB); larger ones get ``too_large``.
     max_frame_bytes: int = 64 * 1024
     #: Largest HTTP body accepted by the JSON routes.
