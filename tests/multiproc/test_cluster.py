@@ -34,7 +34,7 @@ _cids = itertools.count(1)
 
 @pytest.fixture
 def redis_server(tmp_path: Path) -> Iterator[PrivateRedis]:
-    server = PrivateRedis(tmp_path / "redis")
+    server = PrivateRedis()
     server.start()
     yield server
     server.stop()

@@ -92,7 +92,7 @@ class Nginx:
 
 @pytest.fixture
 def behind_nginx(tmp_path: Path) -> Iterator[tuple[Cluster, LiveServer]]:
-    redis = PrivateRedis(tmp_path / "redis")
+    redis = PrivateRedis()
     redis.start()
     with fresh_postgres() as db_url:
         nodes = Cluster(tmp_path, db_url, redis.url, size=2).start()
