@@ -60,7 +60,7 @@ def build_app(settings: Settings | None = None) -> Starlette:
         settings.failed_lookups_per_minute,
     )
     app.state.creations = http_api.PerMinute(settings.boards_per_minute)
-    app.state.access = access.Access(settings)
+    app.state.access = access.Access(settings, storage)
     # a write the database refused (disk full, read-only): 503, try again later
     app.add_exception_handler(OperationalError, _write_refused)
     return app
