@@ -259,7 +259,7 @@ class Storage:
         grants: Sequence[TokenGrant],
     ) -> None:
         if grants:
-            await session.execute(
+            await (await session.connection()).execute(
                 insert(TokenRow),
                 [
                     {
@@ -272,7 +272,7 @@ class Storage:
                 ],
             )
         if events:
-            await session.execute(
+            await (await session.connection()).execute(
                 insert(EventRow),
                 [
                     {
@@ -302,7 +302,7 @@ class Storage:
             return
         async with self._write_lock, AsyncSession(self.engine) as session:
             self.check()
-            await session.execute(
+            await (await session.connection()).execute(
                 delete(TokenRow).where(TokenRow.hash.in_(list(hashes)))  # type: ignore[attr-defined]
             )
             await session.commit()
@@ -314,7 +314,9 @@ class Storage:
         ``keep`` (each click makes one; the table stays bounded)."""
         async with self._write_lock, AsyncSession(self.engine) as session:
             self.check()
-            await session.execute(delete(InviteRow).where(col(InviteRow.expires_at) <= now))
+            await (await session.connection()).execute(
+                delete(InviteRow).where(col(InviteRow.expires_at) <= now)
+            )
             open_ones = await session.exec(
                 select(InviteRow.hash)
                 .where(InviteRow.board_id == board_id, col(InviteRow.used).is_(False))
@@ -323,7 +325,9 @@ class Storage:
             )
             stale = list(open_ones.all())
             if stale:
-                await session.execute(delete(InviteRow).where(col(InviteRow.hash).in_(stale)))
+                await (await session.connection()).execute(
+                    delete(InviteRow).where(col(InviteRow.hash).in_(stale))
+                )
             session.add(InviteRow(hash=invite_hash, board_id=board_id, expires_at=expires_at))
             await session.commit()
             self.check()
@@ -339,7 +343,7 @@ class Storage:
             found = Invite(row.board_id, row.expires_at, row.used) if row is not None else None
             status = invite_status(found, board_id, now)
             if status == "ok":
-                won = await session.execute(
+                won = await (await session.connection()).execute(
                     update(InviteRow)
                     .where(
                         col(InviteRow.hash) == invite_hash,
@@ -350,7 +354,7 @@ class Storage:
                 )
                 await session.commit()
                 self.check()
-                if won.rowcount != 1:  # type: ignore[attr-defined]
+                if won.rowcount != 1:
                     status = "used"  # another redeemer (another process) came first
             if found is None or status == "unknown":
                 return status, None
@@ -360,7 +364,9 @@ class Storage:
         """Forget a board's invites (its facilitator signed the other devices out)."""
         async with self._write_lock, AsyncSession(self.engine) as session:
             self.check()
-            await session.execute(delete(InviteRow).where(col(InviteRow.board_id) == board_id))
+            await (await session.connection()).execute(
+                delete(InviteRow).where(col(InviteRow.board_id) == board_id)
+            )
             await session.commit()
 
     async def load_events(self, board_id: str) -> list[dict[str, Any]]:
