@@ -26,11 +26,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import orjson
 from sqlalchemy import delete, func, insert, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -49,6 +50,17 @@ MEMORY_URL = "sqlite+aiosqlite://"
 #: operation fails by then (the client is told to retry) rather than hang.
 PG_CONNECT_TIMEOUT = 5.0
 PG_COMMAND_TIMEOUT = 10.0
+
+#: What an operation raises when the database server cannot be reached: refused, timed
+#: out, starting up, the connection cut. Nothing was kept; the client may retry.
+UNREACHABLE: tuple[type[Exception], ...] = (
+    ConnectionError,
+    TimeoutError,
+    InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.InterfaceError,
+)
 
 
 def database_url(url: str) -> str:

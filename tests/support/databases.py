@@ -143,9 +143,16 @@ class PrivatePostgres:
 
     @contextmanager
     def database(self) -> Iterator[str]:
-        """A fresh database on this server, as ``fresh_postgres`` gives on the shared one."""
-        with fresh_postgres(self.address) as url:
-            yield url
+        """A fresh database on this server, as ``fresh_postgres`` gives on the shared one
+        (dropped afterwards; the server is started again for that if a test stopped it)."""
+        name = "gs_" + uuid.uuid4().hex[:12]
+        _psql(f'CREATE DATABASE "{name}"', self.address)
+        try:
+            yield postgres_url(name, self.address)
+        finally:
+            if not self.running:
+                self.start()
+            _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', self.address)
 
     def close(self) -> None:
         try:

@@ -28,8 +28,12 @@ class LiveServer:
         port: int | None = None,
         env: dict[str, str] | None = None,
         extra_args: list[str] | None = None,
+        db_url: str | None = None,
     ):
+        """``db_url``: another database than the SQLite file ``db_path`` (PostgreSQL);
+        ``db_path`` then only names the log file."""
         self.db_path = db_path
+        self._db_url = db_url
         self.port = port or free_port()
         # Every test joins from 127.0.0.1; the join throttle is tested on its own.
         self.env = {
@@ -54,7 +58,7 @@ class LiveServer:
 
     @property
     def db_url(self) -> str:
-        return f"sqlite+aiosqlite:///{self.db_path}"
+        return self._db_url or f"sqlite+aiosqlite:///{self.db_path}"
 
     def start(self) -> LiveServer:
         with open(self.log_path, "ab") as log:
