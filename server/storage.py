@@ -68,7 +68,13 @@ def database_url(url: str) -> str:
     ``postgresql://`` (the forms libpq and hosting services print) mean asyncpg."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+asyncpg://" + url[len(prefix) :]
+            url = "postgresql+asyncpg://" + url[len(prefix) :]
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql+asyncpg" and "sslmode" in parsed.query:
+        # libpq's ?sslmode=require is asyncpg's ?ssl=require
+        mode = parsed.query["sslmode"]
+        parsed = parsed.difference_update_query(["sslmode"]).update_query_dict({"ssl": mode})
+        return parsed.render_as_string(hide_password=False)
     return url
 
 
