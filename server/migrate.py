@@ -15,6 +15,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, inspect, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -32,9 +34,11 @@ def alembic_config() -> Config:
     return config
 
 
-def head_revision() -> str:
-    from alembic.script import ScriptDirectory
+class SchemaTooNew(RuntimeError):
+    """The database was migrated by a newer Gamestorm: this one must not write to it."""
 
+
+def head_revision() -> str:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
@@ -61,7 +65,17 @@ def _upgrade(connection: Connection) -> str:
     tables = set(inspect(connection).get_table_names())
     if "events" in tables and "alembic_version" not in tables:
         command.stamp(config, BASELINE)  # made by create_all before migrations existed
-    command.upgrade(config, "head")
+    at = MigrationContext.configure(connection).get_current_revision()
+    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    if at is not None and at not in known:
+        raise SchemaTooNew(
+            f"the database is at schema revision {at}, which this Gamestorm does not know "
+            f"(its newest is {head_revision()}): run the newer version, or restore a backup"
+        )
+    try:
+        command.upgrade(config, "head")
+    except CommandError as error:  # pragma: no cover - a broken revision chain
+        raise RuntimeError(f"cannot migrate the database: {error}") from error
     revision = MigrationContext.configure(connection).get_current_revision()
     assert revision is not None
     return revision

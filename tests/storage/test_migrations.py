@@ -9,10 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from old_logs import OLD_TABLES, realistic_log, write_old_board
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, text
 from sqlmodel import SQLModel
 
 from gamestorm import games
@@ -69,6 +70,20 @@ async def test_a_database_of_the_create_all_era_is_stamped_upgraded_and_its_boar
         # and the board goes on: the next event is seq 4
         await store.append("old-board", 4, [{"kind": "prompt.set", "text": "go on"}])
         assert len(await store.read("old-board")) == 4
+    finally:
+        await store.close()
+
+
+async def test_a_database_of_a_newer_gamestorm_is_refused_with_a_clear_message(
+    backend_url: str,
+) -> None:
+    store = Storage(backend_url)
+    try:
+        await store.open()
+        async with store.engine.begin() as conn:
+            await conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+        with pytest.raises(migrate.SchemaTooNew, match="revision 9999"):
+            await store.open()
     finally:
         await store.close()
 
