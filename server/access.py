@@ -2,9 +2,9 @@
 
 - A facilitator invites another device (a second laptop, a co-facilitator): a one-time
   code, valid ``Settings.invite_seconds``, redeemed for a NEW facilitator token. Invites
-  live in memory only, hashed: they are short-lived, a restart that forgets one costs a
-  click on "invite" again, and a code that never reaches the database cannot leak from a
-  backup. The tokens they are redeemed for are stored like every other token.
+  are stored in the database, hashed (a backup holds no usable code), so the redeem may
+  reach any server process; the redeem is one conditional UPDATE, so one redeemer wins
+  even across processes. The tokens they are redeemed for are stored like every other.
 - "Sign out other devices" revokes every facilitator token of the board except the
   caller's (and drops the board's open invites); sockets of revoked tokens get an
   ``unauthorized`` error frame and close 4001.
@@ -20,7 +20,6 @@ import hmac
 import secrets
 import time
 from collections import deque
-from dataclasses import dataclass
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -33,9 +32,10 @@ from .config import Settings
 from .connection import CLOSE_SIGNED_OUT
 from .http_api import STATUS, _json_body, public_base
 from .hub import Hub
+from .invites import Invite
 from .pages import qr_svg
 from .room import Room
-from .storage import TokenGrant
+from .storage import Storage, TokenGrant
 from .tokens import JOIN_ALPHABET, hash_token, new_id, new_token
 from .wire import error_frame
 
@@ -55,59 +55,28 @@ def normalize_invite_code(raw: str) -> str:
     return raw.upper().replace(" ", "").replace("-", "")
 
 
-@dataclass(slots=True)
-class Invite:
-    board_id: str
-    expires_at: float
-    used: bool = False
-
-
-def invite_status(invite: Invite | None, board_id: str | None, now: float) -> str:
-    """``ok``, ``unknown`` (no such code for this board, or for any board if ``board_id``
-    is None: a code typed by hand), ``used`` or ``expired``."""
-    if invite is None or (board_id is not None and invite.board_id != board_id):
-        return "unknown"
-    if invite.used:
-        return "used"
-    if now >= invite.expires_at:
-        return "expired"
-    return "ok"
-
-
 class InviteBook:
-    """Open facilitator invites by the hash of their code, in memory, bounded."""
+    """Open facilitator invites, by the hash of their code, in the database: a redeem
+    may reach another server process than the one that made the invite."""
 
-    def __init__(self, valid_for: float) -> None:
+    def __init__(self, storage: Storage, valid_for: float) -> None:
+        self.storage = storage
         self.valid_for = valid_for
-        self.invites: dict[str, Invite] = {}
 
-    def create(self, board_id: str, now: float) -> tuple[str, Invite]:
-        self._prune(now)
-        mine = [h for h, i in self.invites.items() if i.board_id == board_id and not i.used]
-        for hashed in mine[: max(0, len(mine) - INVITES_PER_BOARD + 1)]:
-            del self.invites[hashed]  # the oldest go first (dicts keep insertion order)
+    async def create(self, board_id: str, now: float) -> tuple[str, Invite]:
         code = new_invite_code()
         invite = Invite(board_id, now + self.valid_for)
-        self.invites[hash_token(code)] = invite
+        await self.storage.add_invite(
+            hash_token(code), board_id, invite.expires_at, now, keep=INVITES_PER_BOARD
+        )
         return code, invite
 
-    def take(self, board_id: str | None, code: str, now: float) -> tuple[str, str | None]:
+    async def take(self, board_id: str | None, code: str, now: float) -> tuple[str, str | None]:
         """Use up ``code``: its status (``ok`` only once per code) and its board."""
-        invite = self.invites.get(hash_token(code))
-        status = invite_status(invite, board_id, now)
-        if status == "ok" and invite is not None:
-            invite.used = True
-        return status, invite.board_id if invite is not None and status != "unknown" else None
+        return await self.storage.take_invite(hash_token(code), board_id, now)
 
-    def drop_board(self, board_id: str) -> None:
-        for hashed in [h for h, i in self.invites.items() if i.board_id == board_id]:
-            del self.invites[hashed]
-
-    def _prune(self, now: float) -> None:
-        # a used or expired invite is kept until it would have expired, so a second
-        # redeem can say "used" rather than "unknown"
-        for hashed in [h for h, i in self.invites.items() if now >= i.expires_at]:
-            del self.invites[hashed]
+    async def drop_board(self, board_id: str) -> None:
+        await self.storage.drop_invites(board_id)
 
 
 class FailureThrottle:
@@ -137,8 +106,8 @@ class FailureThrottle:
 class Access:
     """What app.state keeps for this module."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.invites = InviteBook(settings.invite_seconds)
+    def __init__(self, settings: Settings, storage: Storage) -> None:
+        self.invites = InviteBook(storage, settings.invite_seconds)
         self.failures = FailureThrottle(settings.invite_failures_per_minute)
 
 
@@ -211,7 +180,7 @@ async def create_invite(request: Request) -> Response:
         room, _grant = await _caller(request, FACILITATOR)
     except games.Rejection as rejection:
         return _error(rejection)
-    code, invite = _access(request).invites.create(room.board_id, time.time())
+    code, invite = await _access(request).invites.create(room.board_id, time.time())
     url = f"/takeover/{quote(room.board_id)}#invite={code}"
     absolute = public_base(request) + url  # the other device may be a phone on the network
     return JSONResponse(
@@ -247,7 +216,7 @@ async def _redeem(request: Request, path_board: str | None) -> Response:
             raise games.Rejection("bad_request", "'code' must be a string")
         code = normalize_invite_code(raw)
         status, board_id = (
-            access.invites.take(path_board, code, time.time())
+            await access.invites.take(path_board, code, time.time())
             if len(code) == INVITE_CODE_LENGTH
             else ("unknown", None)
         )
@@ -294,7 +263,7 @@ async def revoke_other_facilitators(request: Request) -> Response:
     others = [
         g.hash for g in room.grants.values() if g.role == FACILITATOR and g.hash != grant.hash
     ]
-    _access(request).invites.drop_board(room.board_id)
+    await _access(request).invites.drop_board(room.board_id)
     revoked = await revoke(
         room,
         others,

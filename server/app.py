@@ -17,7 +17,7 @@ from . import access, http_api, pages
 from .catalog import builtin_games
 from .config import Settings
 from .hub import Hub
-from .storage import Storage, StorageUnavailable
+from .storage import UNREACHABLE, Storage, StorageUnavailable
 from .ws_endpoint import board_socket
 
 log = logging.getLogger("gamestorm")
@@ -60,9 +60,12 @@ def build_app(settings: Settings | None = None) -> Starlette:
         settings.failed_lookups_per_minute,
     )
     app.state.creations = http_api.PerMinute(settings.boards_per_minute)
-    app.state.access = access.Access(settings)
+    app.state.access = access.Access(settings, storage)
     # a write the database refused (disk full, read-only): 503, try again later
     app.add_exception_handler(OperationalError, _write_refused)
+    # the database server is down or restarting (PostgreSQL): 503, try again shortly
+    for unreachable in UNREACHABLE:
+        app.add_exception_handler(unreachable, _database_unreachable)
     return app
 
 
@@ -88,6 +91,16 @@ async def _internal_error(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s", request.url.path, exc_info=exc)
     return JSONResponse(
         {"error": "internal", "message": "unexpected server error"}, status_code=500
+    )
+
+
+async def _database_unreachable(request: Request, exc: Exception) -> Response:
+    """The database server did not answer (restarting, down): nothing was kept."""
+    log.error("the database is unreachable on %s: %r", request.url.path, exc)
+    return JSONResponse(
+        {"error": "unavailable", "message": "the database cannot be reached; try again soon"},
+        status_code=503,
+        headers={"Retry-After": "5"},
     )
 
 

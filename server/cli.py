@@ -107,9 +107,11 @@ def main() -> None:
     "--db",
     default=DEFAULT_DB,
     show_default=True,
+    envvar="GAMESTORM_DB",
     callback=_check_db,
-    help="SQLAlchemy database URL; 'memory' for a demo that keeps nothing (an in-memory "
-    "URL is refused).",
+    help="Database URL: a SQLite file (the default) or postgresql://user@host/name for "
+    "several processes on one database; 'memory' for a demo that keeps nothing (an "
+    "in-memory URL is refused).",
 )
 @click.option(
     "--fanout",
@@ -317,7 +319,7 @@ def serve(
     from .app import build_app
     from .guard import ConnectionBook, guarded_protocol, raise_open_files_limit
     from .serving import DrainingServer
-    from .storage import MEMORY_URL
+    from .storage import MEMORY_URL, shown_url
     from .ws_protocol import StallClosingProtocol
 
     link = public_link(host, port, public_url)
@@ -374,7 +376,7 @@ def serve(
         timeout_graceful_shutdown=10,
         server_header=False,
     )
-    click.echo(startup_line(link, host, port, "memory" if db == MEMORY_URL else db))
+    click.echo(startup_line(link, host, port, "memory" if db == MEMORY_URL else shown_url(db)))
     if db == MEMORY_URL:
         click.echo(
             "WARNING: --db memory: nothing is kept; every board is lost when the server stops.",
@@ -385,6 +387,38 @@ def serve(
     if raised is not None:
         click.echo(f"Open files: raised the limit from {raised[0]} to {raised[1]}.")
     DrainingServer(config, app.state.hub).run()
+
+
+@main.command()
+@click.option(
+    "--db",
+    default=DEFAULT_DB,
+    show_default=True,
+    envvar="GAMESTORM_DB",
+    callback=_check_db,
+    help="Database URL, as for serve (serve also migrates at start).",
+)
+def migrate(db: str) -> None:
+    """Upgrade the database's schema to this version's and print its revision
+    (a database made before migrations existed is recognised and kept)."""
+    from .storage import shown_url
+
+    try:
+        revision = asyncio.run(_migrate(db))
+    except Exception as error:  # noqa: BLE001 - unreachable server, wrong URL, refused...
+        raise click.ClickException(f"could not migrate {shown_url(db)}: {error}") from None
+    click.echo(f"{shown_url(db)}: at revision {revision}")
+
+
+async def _migrate(db: str) -> str:
+    from . import migrate as migrations
+    from .storage import Storage
+
+    storage = Storage(db)
+    try:
+        return await migrations.upgrade(storage.engine)
+    finally:
+        await storage.close()
 
 
 @main.command("games")

@@ -2,36 +2,89 @@
 
 The event log is the source of truth: a board's state is the fold of its events. Events
 of one board are numbered by ``seq`` (1, 2, 3, ...); the primary key (board_id, seq)
-makes a gap or a duplicate impossible to commit. SQLite runs in WAL mode with
-``synchronous=NORMAL``: a committed transaction survives a killed process (what SIGKILL
-tests), not necessarily a power cut. Writes are serialised by one lock, as SQLite has one
-writer anyway; a batch of events is one transaction.
+makes a gap or a duplicate impossible to commit, so a second writer of the same seq
+(another process) gets ``LogConflict``. Each row carries the version of its stored form;
+``read`` upcasts older ones (games/upcast.py), the log is never rewritten.
+
+Two databases, one code path: SQLite (the embedded default) and PostgreSQL over asyncpg
+(several processes on one database). The schema is Alembic's (server/migrate.py, run by
+``open``). SQLite only: WAL mode with ``synchronous=NORMAL`` (a committed transaction
+survives a killed process, not necessarily a power cut), writes serialised by one lock
+(SQLite has one writer anyway), and the check that the file is still the one opened.
+On PostgreSQL the primary key does the refusing; a lost connection (a restart) is
+found by a ping at checkout and replaced, and an operation during an outage fails
+within ``PG_CONNECT_TIMEOUT``/``PG_COMMAND_TIMEOUT`` seconds instead of hanging.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import orjson
-from sqlalchemy import delete, func, insert
+from sqlalchemy import delete, func, insert, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
-from sqlmodel import Field, SQLModel, select
+from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from gamestorm.games.upcast import current_version, upcast
+
+from . import migrate
+from .invites import Invite, invite_status
 from .seams import LogConflict
 
 log = logging.getLogger("gamestorm.storage")
 
 #: What ``--db memory`` stands for: SQLite in memory, for a demo (nothing is kept).
 MEMORY_URL = "sqlite+aiosqlite://"
+#: Seconds to open a PostgreSQL connection, and for one statement: during an outage an
+#: operation fails by then (the client is told to retry) rather than hang.
+PG_CONNECT_TIMEOUT = 5.0
+PG_COMMAND_TIMEOUT = 10.0
+
+#: What an operation raises when the database server cannot be reached: refused, timed
+#: out, starting up, the connection cut. Nothing was kept; the client may retry.
+UNREACHABLE: tuple[type[Exception], ...] = (
+    ConnectionError,
+    TimeoutError,
+    InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.InterfaceError,
+)
+
+
+def database_url(url: str) -> str:
+    """The SQLAlchemy URL for what an operator wrote: ``postgres://`` and
+    ``postgresql://`` (the forms libpq and hosting services print) mean asyncpg."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            url = "postgresql+asyncpg://" + url[len(prefix) :]
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql+asyncpg" and "sslmode" in parsed.query:
+        # libpq's ?sslmode=require is asyncpg's ?ssl=require
+        mode = parsed.query["sslmode"]
+        parsed = parsed.difference_update_query(["sslmode"]).update_query_dict({"ssl": mode})
+        return parsed.render_as_string(hide_password=False)
+    return url
+
+
+def is_postgres(url: str) -> bool:
+    return make_url(database_url(url)).get_backend_name() == "postgresql"
+
+
+def shown_url(url: str) -> str:
+    """The URL without its password, for logs and the startup line."""
+    return make_url(database_url(url)).render_as_string(hide_password=True)
 
 
 class StorageUnavailable(Exception):
@@ -80,6 +133,18 @@ class EventRow(SQLModel, table=True):
     seq: int = Field(primary_key=True)
     kind: str
     data: bytes
+    #: Version of the stored form of this kind (games/upcast.py); rows from before: 1.
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+
+
+class InviteRow(SQLModel, table=True):
+    __tablename__ = "invites"
+    #: sha256 of the invite code; the code itself is never stored.
+    hash: str = Field(primary_key=True)
+    board_id: str = Field(index=True)
+    expires_at: float
+    #: Kept after use until it expires, so a second redeem hears "used", not "unknown".
+    used: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +158,25 @@ class TokenGrant:
 
 
 class Storage:
+    """The event log, tokens, boards and invites of one database (SQLite or PostgreSQL)."""
+
     def __init__(self, url: str) -> None:
-        self.url = url
-        self.engine: AsyncEngine = create_async_engine(url)
-        self._write_lock = asyncio.Lock()
-        if url.startswith("sqlite"):
+        self.url = url = database_url(url)
+        self.postgres = is_postgres(url)
+        if self.postgres:
+            self.engine: AsyncEngine = create_async_engine(
+                url,
+                pool_pre_ping=True,  # a connection from before a restart is replaced
+                pool_timeout=PG_COMMAND_TIMEOUT,
+                connect_args={"timeout": PG_CONNECT_TIMEOUT, "command_timeout": PG_COMMAND_TIMEOUT},
+            )
+        else:
+            self.engine = create_async_engine(url)
             sa_event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        # one writer at a time on SQLite; on PostgreSQL the (board_id, seq) key decides
+        self._write_lock: contextlib.AbstractAsyncContextManager[Any] = (
+            contextlib.nullcontext() if self.postgres else asyncio.Lock()
+        )
         #: The database file and its (device, inode) when opened: a file deleted or
         #: replaced while running means commits go nowhere a restart would find.
         self.path = sqlite_file(url)
@@ -107,8 +185,8 @@ class Storage:
         self.fault: str | None = None
 
     async def open(self) -> None:
-        async with self.engine.begin() as conn:
-            await conn.run_sync(SQLModel.metadata.create_all)
+        """Upgrade the schema to this code's (migrate.py), then watch the SQLite file."""
+        await migrate.upgrade(self.engine)
         if self.path is not None:
             stat = os.stat(self.path)
             self._identity = (stat.st_dev, stat.st_ino)
@@ -175,16 +253,14 @@ class Storage:
             return row is not None
 
     async def read(self, board_id: str, since: int = 0) -> list[dict[str, Any]]:
-        """The events after seq ``since``, in order."""
+        """The events after seq ``since``, in order, upcast to their current versions."""
         async with AsyncSession(self.engine) as session:
             result = await session.exec(
-                select(EventRow.data)
+                select(EventRow.kind, EventRow.version, EventRow.data)
                 .where(EventRow.board_id == board_id, EventRow.seq > since)
-                .order_by(
-                    EventRow.seq  # type: ignore[arg-type]
-                )
+                .order_by(col(EventRow.seq))
             )
-            return [orjson.loads(data) for data in result.all()]
+            return [upcast(kind, version, orjson.loads(data)) for kind, version, data in result]
 
     async def grant(self, token_hash: str) -> TokenGrant | None:
         """A token issued by any process (its room may not have heard of it yet)."""
@@ -201,7 +277,7 @@ class Storage:
         grants: Sequence[TokenGrant],
     ) -> None:
         if grants:
-            await session.execute(
+            await (await session.connection()).execute(
                 insert(TokenRow),
                 [
                     {
@@ -214,13 +290,14 @@ class Storage:
                 ],
             )
         if events:
-            await session.execute(
+            await (await session.connection()).execute(
                 insert(EventRow),
                 [
                     {
                         "board_id": board_id,
                         "seq": first_seq + i,
                         "kind": e["kind"],
+                        "version": current_version(e["kind"]),
                         "data": orjson.dumps(e),
                     }
                     for i, e in enumerate(events)
@@ -243,8 +320,70 @@ class Storage:
             return
         async with self._write_lock, AsyncSession(self.engine) as session:
             self.check()
-            await session.execute(
+            await (await session.connection()).execute(
                 delete(TokenRow).where(TokenRow.hash.in_(list(hashes)))  # type: ignore[attr-defined]
+            )
+            await session.commit()
+
+    async def add_invite(
+        self, invite_hash: str, board_id: str, expires_at: float, now: float, keep: int
+    ) -> None:
+        """Store an invite; forget expired ones, and the board's oldest open ones beyond
+        ``keep`` (each click makes one; the table stays bounded)."""
+        async with self._write_lock, AsyncSession(self.engine) as session:
+            self.check()
+            await (await session.connection()).execute(
+                delete(InviteRow).where(col(InviteRow.expires_at) <= now)
+            )
+            open_ones = await session.exec(
+                select(InviteRow.hash)
+                .where(InviteRow.board_id == board_id, col(InviteRow.used).is_(False))
+                .order_by(col(InviteRow.expires_at).desc())
+                .offset(max(0, keep - 1))
+            )
+            stale = list(open_ones.all())
+            if stale:
+                await (await session.connection()).execute(
+                    delete(InviteRow).where(col(InviteRow.hash).in_(stale))
+                )
+            session.add(InviteRow(hash=invite_hash, board_id=board_id, expires_at=expires_at))
+            await session.commit()
+            self.check()
+
+    async def take_invite(
+        self, invite_hash: str, board_id: str | None, now: float
+    ) -> tuple[str, str | None]:
+        """Use up an invite: its status (``ok`` once per invite, across every process on
+        this database: the conditional UPDATE lets one redeemer win) and its board."""
+        async with self._write_lock, AsyncSession(self.engine) as session:
+            self.check()
+            row = await session.get(InviteRow, invite_hash)
+            found = Invite(row.board_id, row.expires_at, row.used) if row is not None else None
+            status = invite_status(found, board_id, now)
+            if status == "ok":
+                won = await (await session.connection()).execute(
+                    update(InviteRow)
+                    .where(
+                        col(InviteRow.hash) == invite_hash,
+                        col(InviteRow.used).is_(False),
+                        col(InviteRow.expires_at) > now,
+                    )
+                    .values(used=True)
+                )
+                await session.commit()
+                self.check()
+                if won.rowcount != 1:
+                    status = "used"  # another redeemer (another process) came first
+            if found is None or status == "unknown":
+                return status, None
+            return status, found.board_id
+
+    async def drop_invites(self, board_id: str) -> None:
+        """Forget a board's invites (its facilitator signed the other devices out)."""
+        async with self._write_lock, AsyncSession(self.engine) as session:
+            self.check()
+            await (await session.connection()).execute(
+                delete(InviteRow).where(col(InviteRow.board_id) == board_id)
             )
             await session.commit()
 

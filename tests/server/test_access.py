@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from gamestorm.server.access import Invite, InviteBook, invite_status
+from gamestorm.server.invites import Invite, invite_status
 from support.live import LiveServer
 from support.scenario import Workshop, open_workshop
 from support.wsclient import BoardClient
@@ -367,11 +367,4 @@ def test_invite_status_is_a_pure_function_of_the_clock() -> None:
     assert invite_status(None, "b1", 50.0) == "unknown"
     invite.used = True
     assert invite_status(invite, "b1", 50.0) == "used"
-    book = InviteBook(valid_for=60)
-    code, _ = book.create("b1", now=0.0)
-    assert book.take("b2", code, now=1.0) == ("unknown", None)
-    assert book.take("b1", code, now=59.0) == ("ok", "b1")
-    assert book.take("b1", code, now=59.5) == ("used", "b1")
-    code2, _ = book.create("b1", now=100.0)  # prunes the first, long expired
-    assert len(book.invites) == 1
-    assert book.take(None, code2, now=161.0) == ("expired", "b1")
+    # the book itself is in the database now: tests/storage/test_invites.py

@@ -30,8 +30,9 @@ class LiveServer:
         extra_args: list[str] | None = None,
         db_url: str | None = None,
     ):
+        """``db_url``: another database than the SQLite file ``db_path`` (PostgreSQL);
+        ``db_path`` then only names the log file."""
         self.db_path = db_path
-        #: Another database than the SQLite file (PostgreSQL for several processes).
         self._db_url = db_url
         self.port = port or free_port()
         # Every test joins from 127.0.0.1; the join throttle is tested on its own.
