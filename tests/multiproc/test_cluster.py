@@ -284,10 +284,10 @@ async def test_redis_restart_loses_no_event_at_any_client(
 
 @pytest.fixture
 def pg_cluster(tmp_path: Path, redis_server: PrivateRedis) -> Iterator[tuple[Cluster, Any]]:
-    postgres = PrivatePostgres(tmp_path / "pg")
+    postgres = PrivatePostgres()
     postgres.start()
-    nodes = Cluster(tmp_path, postgres.url, redis_server.url, size=2).start()
-    nodes.db_url = postgres.url  # type: ignore[attr-defined]
+    nodes = Cluster(tmp_path, postgres.url(), redis_server.url, size=2).start()
+    nodes.db_url = postgres.url()  # type: ignore[attr-defined]
     yield nodes, postgres
     nodes.stop()
     postgres.stop()
