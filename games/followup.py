@@ -54,10 +54,19 @@ def parked(state: BoardState) -> list[str]:
     return [c for c in places if c not in state.selected]
 
 
+def carried(state: BoardState) -> dict[str, str]:
+    """Parked column id -> the id of the new board a waiting loop carried it to."""
+    return {c: w["board_id"] for w in state.loop.waiting_loops for c in w["column_ids"]}
+
+
 def waiting(state: BoardState) -> list[str]:
-    """Parked items still waiting: neither taken up nor declined (the waiting loop's input)."""
-    loop = state.loop
-    return [c for c in parked(state) if c not in loop.items and c not in loop.declined]
+    """Parked items still waiting: not taken up, declined or carried to a new board."""
+    loop, moved = state.loop, carried(state)
+    return [
+        c
+        for c in parked(state)
+        if c not in loop.items and c not in loop.declined and c not in moved
+    ]
 
 
 def followed(state: BoardState, column_id: str) -> bool:
@@ -202,4 +211,6 @@ def fate(state: BoardState, column_id: str) -> str:
         return "taken_up" if item["origin"] == "taken_up" else "selected"
     if column_id in state.loop.declined:
         return "declined"
+    if column_id in carried(state):
+        return "waiting_loop"
     return "selected" if column_id in state.selected else "parked"

@@ -218,7 +218,9 @@ def test_waiting_loop_link_is_the_facilitators(closed: Board) -> None:
 
 def test_a_swap_keeps_the_history_of_an_item(closed: Board) -> None:
     closed.send(FACILITATOR, STATUS)
-    closed.send(FACILITATOR, {"type": "selection.swap", "selected": "c-1", "parked": "c-3", "reason": "r"})
+    closed.send(
+        FACILITATOR, {"type": "selection.swap", "selected": "c-1", "parked": "c-3", "reason": "r"}
+    )
     closed.send(FACILITATOR, {**STATUS, "status": "paused"})  # still followed
     assert [s["status"] for s in closed.state.loop.items["c-1"]["statuses"]] == [
         "running",

@@ -87,7 +87,12 @@ FRAMES: dict[str, dict[str, Any]] = {
         "target": 12,
     },
     "followup.record": {"column_id": "c-1", "measure_id": "m-1", "value": 3, "on": "2027-02-01"},
-    "followup.status": {"column_id": "c-1", "status": "running", "note": "läuft", "on": "2027-01-05"},
+    "followup.status": {
+        "column_id": "c-1",
+        "status": "running",
+        "note": "läuft",
+        "on": "2027-01-05",
+    },
     "followup.decide": {"column_id": "c-1", "decision": "adapt", "reason": "r", "on": "2027-04-15"},
     "followup.take_up": {"column_id": "c-3"},
     "followup.decline": {"column_id": "c-4", "reason": "zu teuer"},
