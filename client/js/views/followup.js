@@ -32,7 +32,7 @@ export function followupLoopView(state, options = {}) {
   if (!state.results) return null;
   const editable = Boolean(options.loopEditable ?? options.editable);
   const ui = options.ui ?? {};
-  ui.loop ??= { drafts: {}, open: {}, errors: {}, created: [] };
+  ui.loop ??= { drafts: {}, open: {}, created: [] };
   const followed = followedIds(state);
   const parked = parkedIds(state);
   const waiting = waitingIds(state);
@@ -209,11 +209,13 @@ function form(ui, options, name, columnId, title, type, initial, fields) {
   const key = `${name}-${columnId}`;
   const draft = draftOf(ui, key, initial);
   const id = (field) => `lp-${name}-${field}-${columnId}`;
-  const error = ui.loop.errors[key];
+  // shown in place: the region holds its re-render while a field has focus
+  const errorEl = h("p", { class: "field-error", attrs: { role: "alert" }, hidden: true });
+  const summary = h("summary", { text: title, fkey: id("summary") });
   const details = h(
     "details",
     { class: "loop-form", dataset: { loopForm: name, column: columnId }, attrs: ui.loop.open[key] ? { open: "" } : {}, on: { toggle: (e) => (ui.loop.open[key] = e.target.open) } },
-    h("summary", { text: title, fkey: `${id("summary")}` }),
+    summary,
     h(
       "form",
       {
@@ -222,21 +224,25 @@ function form(ui, options, name, columnId, title, type, initial, fields) {
             event.preventDefault();
             const made = loopFrame(type, columnId, draft);
             if (made.error) {
-              ui.loop.errors[key] = made;
-              options.onInvalid?.();
+              errorEl.textContent = t(`loop.error.${made.error}`, { field: made.field });
+              errorEl.hidden = false;
+              document.getElementById(id(made.field))?.focus();
               return;
             }
-            delete ui.loop.errors[key];
+            errorEl.hidden = true;
             const ok = await options.onLoop?.(type, made.frame);
             if (ok) {
               delete ui.loop.drafts[key];
               ui.loop.open[key] = false;
+              // focus back on the form's summary: the region catches up (fields hold it)
+              summary.focus();
+              options.onSaved?.();
             }
           },
         },
       },
       fields(draft, id),
-      error ? h("p", { class: "field-error", attrs: { role: "alert" }, text: t(`loop.error.${error.error}`, { field: error.field }) }) : null,
+      errorEl,
       h("button", { type: "submit", class: "btn btn-primary btn-small", fkey: id("save"), text: t("loop.save") }),
     ),
   );
@@ -284,7 +290,7 @@ export function loopHandlers(conn, boardId, token, ui, schedule) {
     onWaitingLoop: async () => {
       try {
         const created = await startWaitingLoop(boardId, token);
-        ui.loop ??= { drafts: {}, open: {}, errors: {}, created: [] };
+        ui.loop ??= { drafts: {}, open: {}, created: [] };
         ui.loop.created.push(created);
         toast(t("loop.waitingStarted"));
       } catch (error) {
@@ -292,6 +298,6 @@ export function loopHandlers(conn, boardId, token, ui, schedule) {
       }
       schedule();
     },
-    onInvalid: () => schedule(),
+    onSaved: () => schedule(), // after a save: re-render now that focus left the fields
   };
 }
