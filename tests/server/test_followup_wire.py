@@ -143,3 +143,57 @@ async def test_follow_up_a_month_later_and_each_participant_sees_their_notes(
     for client in w.everyone:
         assert client.order_errors == []
     await w.close()
+
+
+async def test_bad_follow_up_input_gets_a_clear_error_and_the_socket_stays(
+    live_server: LiveServer,
+) -> None:
+    w = await open_workshop(live_server, criteria=["impact"], top_n=1, anonymous=False)
+    fac = w.facilitator
+    early = await fac.command("followup.plan", column_id="col-a", place="x")
+    assert early["code"] == "phase_forbids"
+    await close_two_columns(w)
+    cases = [
+        ({"type": "followup.plan", "column_id": "nope"}, "not_found"),
+        ({"type": "followup.plan", "column_id": "col-b"}, "invalid"),  # parked
+        ({"type": "followup.plan", "column_id": "col-a", "start": "2027-02-30"}, "invalid"),
+        ({"type": "followup.plan", "column_id": "col-a", "place": ["x"]}, "bad_request"),
+        (
+            {
+                "type": "followup.measure",
+                "column_id": "col-a",
+                "measure_id": "m1",
+                "measure_kind": "time",
+                "label": "x",
+                "target": 1e300,
+            },
+            "invalid",
+        ),
+        (
+            {
+                "type": "followup.record",
+                "column_id": "col-a",
+                "measure_id": "m9",
+                "value": 1,
+                "on": "2027-01-01",
+            },
+            "not_found",
+        ),
+        ({"type": "followup.decline", "column_id": "col-a", "reason": "x"}, "invalid"),
+        ({"type": "followup.waiting_loop", "board_id": "x"}, "unknown_type"),  # the server's own
+    ]
+    for frame, expected in cases:
+        kind = frame.pop("type")
+        reply = await fac.command(kind, **frame)
+        assert reply["type"] == "error" and reply["code"] == expected, (kind, frame, reply)
+        assert reply["message"]
+    # NaN is not JSON: refused as a bad frame, not a crash
+    await fac.send_raw(
+        '{"type": "followup.record", "cid": "nan", "column_id": "col-a", '
+        '"measure_id": "m1", "value": NaN, "on": "2027-01-01"}'
+    )
+    reply = await fac.reply(None)  # not JSON, so its cid cannot be read
+    assert reply["type"] == "error" and reply["code"] == "bad_request"
+    assert (await fac.command("followup.take_up", column_id="col-b"))["type"] == "ack"
+    assert fac.closed is None
+    await w.close()
