@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .errors import Rejection
+from .followup_commands import FOLLOWUP_PARSERS, FollowupCommand  # issue-15
 
 TEXT_MAX = 1000
 NAME_MAX = 60
@@ -222,6 +223,7 @@ Command = (
     | RequestSubset
     | ReleasePackets
     | Join
+    | FollowupCommand  # issue-15
 )
 
 
@@ -447,4 +449,5 @@ _PARSERS: dict[str, Callable[[Mapping[str, Any]], Command]] = {
     SwitchPackets.TYPE: _switch_packets,
     MergeColumn.TYPE: _merge_column,
     RequestSubset.TYPE: _request_subset,
+    **FOLLOWUP_PARSERS,  # issue-15
 }

@@ -255,6 +255,122 @@ class SubsetAssigned:
     candidates: list[str] | None
 
 
+# --- issue-15: the follow-up loop (games/followup.py); "at" is the server's time ---
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupPlanned:
+    """The proof of value of an item: where it runs, over which period, who steers it,
+    and the date on which the partners decide. Each plan replaces the one before."""
+
+    KIND: ClassVar[str] = "followup.planned"
+    column_id: str
+    place: str
+    area: str
+    customer: str
+    start: str | None
+    end: str | None
+    steering: str
+    decide_on: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupMeasureSet:
+    """A measure of an item's proof of value and its target (again: changed)."""
+
+    KIND: ClassVar[str] = "followup.measure_set"
+    column_id: str
+    measure_id: str
+    measure_kind: str
+    label: str
+    target: float
+    unit: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupValueRecorded:
+    KIND: ClassVar[str] = "followup.value_recorded"
+    column_id: str
+    measure_id: str
+    value: float
+    #: The day it was measured (``yyyy-mm-dd``).
+    on: str
+    note: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupStatusUpdated:
+    KIND: ClassVar[str] = "followup.status_updated"
+    column_id: str
+    status: str
+    note: str
+    on: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupDecided:
+    KIND: ClassVar[str] = "followup.decided"
+    column_id: str
+    decision: str
+    reason: str
+    on: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupTakenUp:
+    KIND: ClassVar[str] = "followup.taken_up"
+    column_id: str
+    reason: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupDeclined:
+    KIND: ClassVar[str] = "followup.declined"
+    column_id: str
+    reason: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupWaitingLoop:
+    """A new board was started from parked items of this one (the "waiting loop")."""
+
+    KIND: ClassVar[str] = "followup.waiting_loop"
+    board_id: str
+    title: str
+    column_ids: list[str]
+    at: float
+
+
+FollowupEvent = (
+    FollowupPlanned
+    | FollowupMeasureSet
+    | FollowupValueRecorded
+    | FollowupStatusUpdated
+    | FollowupDecided
+    | FollowupTakenUp
+    | FollowupDeclined
+    | FollowupWaitingLoop
+)
+FOLLOWUP_EVENTS = (
+    FollowupPlanned,
+    FollowupMeasureSet,
+    FollowupValueRecorded,
+    FollowupStatusUpdated,
+    FollowupDecided,
+    FollowupTakenUp,
+    FollowupDeclined,
+    FollowupWaitingLoop,
+)
+# --- end issue-15 ---
+
+
 Event = (
     BoardCreated
     | ParticipantJoined
@@ -280,6 +396,7 @@ Event = (
     | PacketRequested
     | ColumnMerged
     | SubsetAssigned
+    | FollowupEvent  # issue-15
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -309,6 +426,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         PacketRequested,
         ColumnMerged,
         SubsetAssigned,
+        *FOLLOWUP_EVENTS,  # issue-15
     )
 }
 

@@ -39,7 +39,30 @@ COMMAND_KINDS: dict[str, Kind | None] = {
     "packets.switch": Kind.EXPLORING,
     "column.merge": Kind.EXPLORING,
     "subset.request": Kind.CLOSING,
+    # issue-15: the follow-up loop, after close only (never reopens the game)
+    "followup.plan": Kind.CLOSING,
+    "followup.measure": Kind.CLOSING,
+    "followup.record": Kind.CLOSING,
+    "followup.status": Kind.CLOSING,
+    "followup.decide": Kind.CLOSING,
+    "followup.take_up": Kind.CLOSING,
+    "followup.decline": Kind.CLOSING,
 }
+
+#: issue-15: the commands of the follow-up loop. Not listed in a phase type: boards stored
+#: before them list their phases' commands, so the rules allow these in any ``close``
+#: phase with results (games/followup.py, ``check_open``).
+FOLLOWUP_LOOP_COMMANDS = frozenset(
+    {
+        "followup.plan",
+        "followup.measure",
+        "followup.record",
+        "followup.status",
+        "followup.decide",
+        "followup.take_up",
+        "followup.decline",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

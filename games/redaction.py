@@ -187,6 +187,8 @@ def snapshot(state: BoardState, viewer_id: str) -> dict[str, Any]:
         "decision": dict(state.decision) if state.decision is not None else None,
         "counts": score(state),
         "mine": own_share(state, viewer_id),
+        # issue-15: the follow-up loop; about columns only, so the same for every viewer
+        "followup_loop": state.loop.to_wire(),
     }
 
 

@@ -44,6 +44,7 @@ from .commands import (
     name_key,
 )
 from .errors import Rejection
+from .followup_commands import FOLLOWUP_COMMANDS, FollowupCommand, LinkWaitingLoop  # issue-15
 from .phases import COMMAND_KINDS
 from .ranking import aggregate, ranking_counts
 from .state import BoardState, Column, Note
@@ -75,6 +76,14 @@ ROLES: dict[str, frozenset[str]] = {
     "packets.switch": frozenset({FACILITATOR}),
     "column.merge": frozenset({FACILITATOR}),
     "subset.request": frozenset({PARTICIPANT}),
+    # issue-15: the follow-up loop is the facilitator's
+    "followup.plan": frozenset({FACILITATOR}),
+    "followup.measure": frozenset({FACILITATOR}),
+    "followup.record": frozenset({FACILITATOR}),
+    "followup.status": frozenset({FACILITATOR}),
+    "followup.decide": frozenset({FACILITATOR}),
+    "followup.take_up": frozenset({FACILITATOR}),
+    "followup.decline": frozenset({FACILITATOR}),
 }
 
 
@@ -102,6 +111,8 @@ def handle(state: BoardState, command: Command, actor: Actor | None, now: float)
         return _retry(state.note_authors[command.note_id], actor, "note", command.note_id)
     if isinstance(command, CreateColumn) and command.column_id in state.column_creators:
         return _retry(state.column_creators[command.column_id], actor, "column", command.column_id)
+    if isinstance(command, FOLLOWUP_COMMANDS):  # issue-15: the follow-up loop
+        return _followup_loop(state, command, actor, now)
     _check_role(command.TYPE, actor)
     _check_phase(state, command.TYPE)
     match command:
@@ -450,3 +461,21 @@ def _decide_selection(state: BoardState, command: DecideSelection, now: float) -
         if state.decision["reason"] == command.reason:
             return []
     return [ev.SelectionDecided(selected=ordered, reason=command.reason, at=now)]
+
+
+# --- issue-15: the follow-up loop (games/followup.py) ---
+
+
+def _followup_loop(
+    state: BoardState, command: FollowupCommand, actor: Actor, now: float
+) -> list[ev.Event]:
+    """The facilitator's only; after close only (see ``followup.check_open``)."""
+    from . import followup
+
+    if isinstance(command, LinkWaitingLoop):
+        if actor.role != FACILITATOR:
+            raise Rejection("forbidden", "followup.waiting_loop is the facilitator's")
+    else:
+        _check_role(command.TYPE, actor)
+    followup.check_open(state, command.TYPE)
+    return followup.handle(state, command, now)

@@ -14,6 +14,7 @@ from typing import Any
 from . import events as ev
 from .commands import PARKING, name_key
 from .definitions import Game, Phase, parse_game
+from .followup_state import FollowupLoop, apply_followup  # issue-15
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +171,8 @@ class BoardState:
     #: Per criterion: how often each candidate was handed out, and each pair together.
     subset_shown: dict[str, dict[str, int]] = field(default_factory=dict)
     subset_pairs: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
+    # -- issue-15: the follow-up loop after close (games/followup.py) ----------------------
+    loop: FollowupLoop = field(default_factory=FollowupLoop)
 
     @property
     def phase(self) -> Phase:
@@ -269,6 +272,9 @@ def fold(log: Iterable[ev.Event], limits: Limits | None = None) -> BoardState:
 def apply(state: BoardState, event: ev.Event) -> None:
     """Change the state by one event and count it in ``seq``."""
     state.seq += 1
+    if isinstance(event, ev.FOLLOWUP_EVENTS):  # issue-15
+        apply_followup(state.loop, event)
+        return
     match event:
         case ev.ParticipantJoined():
             state.participants[event.participant_id] = Participant(

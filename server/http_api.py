@@ -24,6 +24,7 @@ from .hub import Hub
 from .keyed_locks import KeyedLocks
 from .storage import BoardRow, StorageUnavailable
 from .tokens import hash_token, is_join_code, normalize_join_code
+from .waiting_loop import start_waiting_loop  # issue-15
 from .wire import decode_object
 
 STATUS = {
@@ -103,6 +104,12 @@ class PerMinute:
         return None
 
 
+def _bearer(request: Request) -> str:
+    """issue-15: the token of ``Authorization: Bearer <token>``, or ''."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
 async def create_board(request: Request) -> Response:
     creations: PerMinute = request.app.state.creations
     wait = creations.wait(request.client.host if request.client else "?")
@@ -116,7 +123,10 @@ async def create_board(request: Request) -> Response:
         return response
     try:
         options = await _json_body(request)
-        created = await _hub(request).create_board(options)
+        if "from_board" in options:  # issue-15: the waiting loop (server/waiting_loop.py)
+            created = await start_waiting_loop(_hub(request), options, _bearer(request))
+        else:
+            created = await _hub(request).create_board(options)
     except games.Rejection as rejection:
         return error_response(rejection.code, rejection.message)
     board_id, code = created["board_id"], created["join_code"]

@@ -84,3 +84,7 @@ export const revokeOtherFacilitators = (boardId, token) =>
   request("POST", boardPath(boardId, "facilitator-tokens/revoke-others"), undefined, token);
 export const createShare = (boardId, token) => request("POST", boardPath(boardId, "share"), undefined, token);
 export const revokeShare = (boardId, token) => request("DELETE", boardPath(boardId, "share"), undefined, token);
+
+// --- issue-15: the waiting loop: a new board from a closed board's parked items ---
+export const startWaitingLoop = (boardId, token) =>
+  request("POST", "/api/boards", { from_board: boardId }, token);

@@ -2,6 +2,8 @@
 // folding live events into it. Mirrors games/state.py `apply`, on the snapshot's shape,
 // including fields the server redacted for this viewer (text or author null).
 
+import { applyLoopEvent, loopFromSnapshot } from "./followup.js"; // issue-15
+
 export const PARKING = "parking";
 
 /** Make the snapshot from a welcome ready for folding: add indexes, count. */
@@ -17,6 +19,7 @@ export function fromSnapshot(snapshot) {
   state.selected ??= [];
   state.swaps ??= [];
   state.decision ??= null; // issue 12: the facilitator's decision of a tie at the cut
+  state.followupLoop = loopFromSnapshot(snapshot); // issue-15: the follow-up loop
   for (const column of state.columns) {
     column.name ??= null;
     column.proposals ??= [];
@@ -372,7 +375,9 @@ export function apply(state, event, meId) {
       };
       break;
     default:
-      // An event kind this client does not know yet changes nothing it shows.
+      // issue-15: the follow-up loop's events; any other kind this client does not know
+      // yet changes nothing it shows.
+      if (state.followupLoop) applyLoopEvent(state.followupLoop, event);
       break;
   }
   state.counts = score(state);

@@ -16,6 +16,7 @@ import csv
 import io
 from typing import Any
 
+from .followup_render import csv_rows as followup_csv_rows  # issue-15
 from .wording import CSV_HEADERS, followup_status_text, language_of, status_text, words
 
 MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -79,7 +80,7 @@ def rows(report: dict[str, Any]) -> list[list[Any]]:
 def render_csv(report: dict[str, Any]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows(report):
+    for row in rows(report) + followup_csv_rows(report):  # issue-15: history rows after
         writer.writerow(["" if v is None else guard(v) if isinstance(v, str) else v for v in row])
     return buffer.getvalue().encode("utf-8-sig")
 

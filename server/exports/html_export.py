@@ -10,6 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from .followup_render import html_section  # issue-15
 from .svg_charts import distribution_chart, legend, scale_max
 from .wording import (
     agreement_text,
@@ -259,6 +260,7 @@ def render_html(report: dict[str, Any]) -> bytes:
         + _ranking(report)
         + f"<h2>{e(w['candidates'])}</h2>"
         + _candidates(report)
+        + html_section(report, e)  # issue-15: the follow-up history
         + _rest(report)
         + "</main></body></html>\n"
     )

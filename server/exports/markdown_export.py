@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .followup_render import markdown_section  # issue-15
 from .wording import (
     agreement_text,
     followup_status_text,
@@ -186,6 +187,7 @@ def render_markdown(report: dict[str, Any]) -> bytes:
             for s in report["swaps"]
         ]
         lines.append("")
+    lines += markdown_section(report, md)  # issue-15: the follow-up history
     lines += [f"## {w['parking_lot']}", ""]
     lines += [f"- {note(n['text'], hidden)}" for n in report["parking_lot"]] or [w["empty"]]
     lines += ["", f"## {w['where_heading']}", ""]

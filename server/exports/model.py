@@ -38,6 +38,7 @@ from typing import Any
 
 from gamestorm.games import PARKING, BoardState
 
+from .followup_history import followup_history  # issue-15
 from .wording import language_of, phase_title, status_text, words, zone
 
 REPORT_VERSION = 1
@@ -154,6 +155,8 @@ def build_report(
         "orders": orders,
         **_partial_ranking(state, names, when),
     }
+    # issue-15: the follow-up loop's history (server/exports/followup_history.py)
+    report["followup_history"] = followup_history(state, names, when)
     if not state.anonymous:
         report["participants"] = [
             {"id": p.id, "name": p.name, "role": p.role} for p in state.participants.values()

@@ -77,6 +77,25 @@ FRAMES: dict[str, dict[str, Any]] = {
     "packets.switch": {"enabled": True},
     "column.merge": {"source": "c-5", "target": "c-1"},
     "subset.request": {},
+    # issue-15: the follow-up loop (tests/games/test_followup_loop.py has the details)
+    "followup.plan": {"column_id": "c-1", "place": "Werk Süd", "decide_on": "2027-04-15"},
+    "followup.measure": {
+        "column_id": "c-1",
+        "measure_id": "m-1",
+        "measure_kind": "co2",
+        "label": "CO2 je Auftrag",
+        "target": 12,
+    },
+    "followup.record": {"column_id": "c-1", "measure_id": "m-1", "value": 3, "on": "2027-02-01"},
+    "followup.status": {
+        "column_id": "c-1",
+        "status": "running",
+        "note": "läuft",
+        "on": "2027-01-05",
+    },
+    "followup.decide": {"column_id": "c-1", "decision": "adapt", "reason": "r", "on": "2027-04-15"},
+    "followup.take_up": {"column_id": "c-3"},
+    "followup.decline": {"column_id": "c-4", "reason": "zu teuer"},
 }
 
 EXPECTED: dict[str, dict[str, Row]] = {
@@ -247,6 +266,25 @@ EXPECTED: dict[str, dict[str, Row]] = {
         "close": Row(F, PF, PF, F),
     },
 }
+
+
+def _after_close(close: Expect) -> dict[str, Row]:
+    """issue-15: a follow-up command: the facilitator's, after close only."""
+    before = {p: Row(PF, F, F, F) for p in ("ignite", "generate", "affinity", "name", "rank")}
+    return {**before, "close": Row(close, F, F, F)}
+
+
+EXPECTED.update(
+    {
+        "followup.plan": _after_close(ok("followup.planned")),
+        "followup.measure": _after_close(ok("followup.measure_set")),
+        "followup.record": _after_close("not_found"),  # no measure m-1 on the fresh board
+        "followup.status": _after_close(ok("followup.status_updated")),
+        "followup.decide": _after_close(ok("followup.decided")),
+        "followup.take_up": _after_close(ok("followup.taken_up")),
+        "followup.decline": _after_close(ok("followup.declined")),
+    }
+)
 
 CELLS = [
     pytest.param(command, phase, sender, getattr(row, sender), id=f"{command}-{phase}-{sender}")

@@ -19,6 +19,7 @@ import { copyText } from "./participant.js";
 import { consoleNaming, unnamedColumns } from "./naming.js";
 import { columnNotes } from "./ranking.js";
 import { resultsView } from "./results.js";
+import { loopHandlers } from "./followup.js"; // issue-15
 import { joinLink, localOnlyWarning } from "./share.js";
 
 export function mountConsole(root, conn, boardId, token) {
@@ -272,7 +273,7 @@ export function mountConsole(root, conn, boardId, token) {
         break;
       case "close":
         parts.push(
-          resultsView(state, { editable: true, ui, onFollowup: setFollowup, onSwap: swap, onDecide: decide }),
+          resultsView(state, { editable: true, ui, onFollowup: setFollowup, onSwap: swap, onDecide: decide, ...loopHandlers(conn, boardId, token, ui, page.schedule) }),
           exportButtons(boardId, token, {
             extra: h("a", {
               class: "btn btn-quiet btn-small",

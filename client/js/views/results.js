@@ -8,6 +8,7 @@ import { columnById, outcome, PARKING } from "../state.js";
 import { colourClass, columnBadge, columnInSentence, columnLabel } from "./common.js";
 import { columnNotes } from "./ranking.js";
 import { barScale, pairwiseLines, partialSummary, strengthLine } from "./uncertainty.js";
+import { followupLoopView, historyList } from "./followup.js"; // issue-15
 
 const STATUSES = ["open", "in_progress", "scale", "adapt", "stop", "done"];
 
@@ -72,6 +73,7 @@ export function resultsView(state, options = {}) {
           h("ul", { class: "column-notes parking-notes" }, parkingNotes.map((n) => h("li", { text: n.text ?? "…" }))),
         )
       : null,
+    followupLoopView(state, options), // issue-15: the follow-up loop
     ownNotes(state),
     agreement(state),
   );
@@ -212,7 +214,17 @@ function ownNotes(state) {
     h(
       "ul",
       { class: "own-notes" },
-      mine.map((note) => h("li", {}, h("span", { class: "own-text", text: note.text ?? "…" }), " → ", h("span", { class: "own-fate", text: fate(state, result, note) }))),
+      mine.map((note) =>
+        h(
+          "li",
+          { dataset: { ownNote: note.id } },
+          h("span", { class: "own-text", text: note.text ?? "…" }),
+          " → ",
+          h("span", { class: "own-fate", text: fate(state, result, note) }),
+          // issue-15: every later status and decision of the note's column
+          note.column && note.column !== PARKING ? historyList(state, note.column) : null,
+        ),
+      ),
     ),
   );
 }
