@@ -76,4 +76,5 @@ def render_ics(report: dict[str, Any], now: datetime.datetime | None = None) -> 
         event.add("description", "\n".join(lines))
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
-    return calendar.to_ical()
+    body: bytes = calendar.to_ical()
+    return body
