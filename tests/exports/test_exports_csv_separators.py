@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from export_boards import COLUMNS, play
 from export_more import with_texts
+from test_exports_partial import partial_table
 
 from gamestorm.games import BoardState
 from gamestorm.server.exports import CsvOptions, csv_options, export
 from gamestorm.server.exports.csv_export import render_csv
-from test_exports_partial import partial_table
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,9 @@ def test_the_default_stays_comma_and_point(german: BoardState) -> None:
 
 
 def test_phone_numbers_keep_no_apostrophe_formulas_stay_guarded(german: BoardState) -> None:
-    rows = list(csv.reader(io.StringIO(german_csv(german).decode("utf-8-sig"), newline=""), delimiter=";"))
+    rows = list(
+        csv.reader(io.StringIO(german_csv(german).decode("utf-8-sig"), newline=""), delimiter=";")
+    )
     head, *body = rows
     notes = {r[head.index("Spalten-ID")]: r[head.index("Notizen")] for r in body}
     assert notes[COLUMNS["A"]].split("\n") == ["Ruf an: +49 170 1234567", "+49 170 1234567"]

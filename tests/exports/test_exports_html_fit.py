@@ -25,7 +25,8 @@ OVERFLOW = """() => {
   const out = [];
   for (const el of document.querySelectorAll('body *')) {
     const box = el.getBoundingClientRect();
-    if (box.width && box.right > limit) out.push(`${el.tagName}.${el.className.baseVal ?? el.className}#${el.id} right=${Math.round(box.right)}`);
+    const name = `${el.tagName}.${el.className.baseVal ?? el.className}#${el.id}`;
+    if (box.width && box.right > limit) out.push(`${name} right=${Math.round(box.right)}`);
   }
   return {scroll: document.documentElement.scrollWidth, inner: window.innerWidth, out};
 }"""

@@ -63,7 +63,9 @@ def test_brackets_reach_the_same_address() -> None:
 def test_www_and_mail_addresses() -> None:
     links = rendered(md("Mail ann_b@example.org or see www.example.org/a_b (soon)."))
     assert links.hrefs == ["mailto:ann_b@example.org", "http://www.example.org/a_b"]
-    assert "".join(links.text).strip() == "Mail ann_b@example.org or see www.example.org/a_b (soon)."
+    assert (
+        "".join(links.text).strip() == "Mail ann_b@example.org or see www.example.org/a_b (soon)."
+    )
 
 
 def test_every_url_in_the_report_keeps_its_href_in_tables_and_lists() -> None:

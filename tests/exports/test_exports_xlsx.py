@@ -100,7 +100,9 @@ def test_private_notes_are_left_out() -> None:
 def _libreoffice_csvs(xlsx: Path, out: Path) -> dict[str, list[list[str]]]:
     """Every sheet as LibreOffice writes it as CSV (UTF-8, raw values, all sheets)."""
     profile = out / "profile"
-    filter_options = "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,false,false,false,-1"
+    filter_options = (
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,false,false,false,-1"
+    )
     done = subprocess.run(
         [
             str(SOFFICE),
