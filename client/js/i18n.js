@@ -471,6 +471,9 @@ const STRINGS = {
     // --- issue 16: anonymity hardening ---
     "rank.anonymousWho": "Anonymous board: only how many have ranked is shown, not who.",
     "participants.anonymousOnline": "Anonymous board: the score shows how many are online, not who.",
+    /* issue-15: exports */
+    "results.exportCsvSemicolon": "CSV (;)",
+    "results.exportIcs": "Calendar (ICS)",
   },
   de: {
     "app.name": "Gamestorm",
@@ -941,6 +944,9 @@ const STRINGS = {
     // --- issue 16: anonymity hardening ---
     "rank.anonymousWho": "Anonymes Board: Angezeigt wird nur, wie viele gerankt haben, nicht wer.",
     "participants.anonymousOnline": "Anonymes Board: Der Spielstand zeigt, wie viele online sind, nicht wer.",
+    /* issue-15: exports */
+    "results.exportCsvSemicolon": "CSV (;)",
+    "results.exportIcs": "Kalender (ICS)",
   },
 };
 

@@ -99,7 +99,7 @@ async def advance(console: Any) -> tuple[str, float, float] | None:
 
 async def download(console: Any, label: str) -> bytes:
     async with console.expect_download() as info:
-        await console.locator(".exports button", has_text=label).click()
+        await console.locator(".exports").get_by_role("button", name=label, exact=True).click()
     saved = await (await info.value).path()
     assert saved is not None
     return bytes(saved.read_bytes())
