@@ -42,7 +42,6 @@ def berlin(timestamp: float) -> str:
     return f"{moment:%d.%m.%Y, %H:%M} {zone}"
 
 
-
 async def write_notes(page: Any, texts: list[str]) -> None:
     for text in texts:
         before = await page.locator(".own-list > li").count()
