@@ -105,3 +105,13 @@ def test_fifty_candidates_fit_the_page_in_chromium(fifty: BoardState, tmp_path: 
         finally:
             browser.close()
     assert problems == []
+
+
+def test_swaps_are_marked_in_the_ranking_table() -> None:
+    from export_parsers import parse_html
+
+    head, *rows = parse_html(render(play(), "html")[0]).tables["ranking"]
+    cells = [dict(zip(head.cells, r.cells, strict=True)) for r in rows]
+    assert [c["Swap"] for c in cells] == ["–", "↓ swapped out", "↑ swapped in", "–"]
+    assert cells[1]["Reason for the swap"] == "B needs legal review first <b>"
+    assert cells[0]["Follow-up status"] == "In progress"
