@@ -318,10 +318,11 @@ async def export_board(request: Request) -> Response:
         return error_response("unauthorized", "unknown board or wrong token")
     if grant.role != "facilitator" and not room.state.closed:
         return error_response("forbidden", "results are shared once the board is closed")
-    try:
+    query = request.query_params
+    try:  # a CSV's separator and decimal mark (docs/exports.md); other formats take none
         csv = exports.csv_options(
-            request.query_params.get("sep"),
-            request.query_params.get("decimal"),
+            query.get("sep") if fmt == "csv" else None,
+            query.get("decimal") if fmt == "csv" else None,
             room.state.language,
         )
     except ValueError as error:

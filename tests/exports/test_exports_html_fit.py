@@ -98,6 +98,12 @@ def test_fifty_candidates_fit_the_page_in_chromium(fifty: BoardState, tmp_path: 
             assert chart["height"] > 60, "shrunk to fit, yet tall enough to read"
             tick = page.locator("svg.chart text.tick").first.bounding_box()
             assert tick and tick["height"] >= 8, "tick labels stay readable"
+            # the widest table: partial rankings add strength bars and two columns
+            page.set_content(render(partial_table(language="de").state, "html")[0].decode())
+            for width, print_media in ((1024, False), (A4_WIDTH, True)):
+                layout = _layout(page, width, print_media)
+                assert layout["out"] == [], ("partial", width, layout["out"][:10])
+            page.set_content(html, wait_until="load")
             pdf = page.pdf(format="A4", path=str(tmp_path / "report.pdf"))
             assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") > 3
             # A4 portrait: 595 x 842 points
