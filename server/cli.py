@@ -459,7 +459,11 @@ async def _export(
         raise click.ClickException(f"no board {board_id!r} in {db}")
     state = games.fold(games.from_dict(e) for e in log)
     try:
-        options = exports.csv_options(sep, decimal, language or state.language)
+        options = exports.csv_options(
+            sep if fmt == "csv" else None,
+            decimal if fmt == "csv" else None,
+            language or state.language,
+        )
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     return exports.export(
