@@ -6,6 +6,7 @@ import asyncio
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,6 +21,9 @@ from .links import (
     public_link,
     validate_public_url,
 )
+
+if TYPE_CHECKING:
+    from .exports import Export
 
 _DEFAULTS = Settings()
 
@@ -438,14 +442,15 @@ def list_games() -> None:
     "fmt",
     default="json",
     show_default=True,
-    type=click.Choice(["json", "csv", "md", "html"]),
+    type=click.Choice(["json", "csv", "md", "html", "xlsx", "ics"]),
 )
 @click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLAlchemy database URL.")
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of standard output.",
+    type=click.Path(path_type=Path),
+    help="Write to this file (or into this directory, named from the board's title and "
+    "date) instead of standard output.",
 )
 @click.option(
     "--language",
@@ -453,18 +458,46 @@ def list_games() -> None:
     default=None,
     help="Language of the export  [default: the board's, chosen at creation]",
 )
-def export(board_id: str, fmt: str, db: str, output: Path | None, language: str | None) -> None:
-    """Export a board's results (the facilitator's view) as json, csv, md or html,
-    in the board's language and local time zone."""
-    body = asyncio.run(_export(board_id, fmt, db, language))
+@click.option(
+    "--sep",
+    type=click.Choice([",", ";", "tab"]),
+    default=None,
+    help="CSV separator  [default: ,]",
+)
+@click.option(
+    "--decimal",
+    type=click.Choice([".", ","]),
+    default=None,
+    help="CSV decimal mark  [default: . with sep , ; else the language's]",
+)
+def export(
+    board_id: str,
+    fmt: str,
+    db: str,
+    output: Path | None,
+    language: str | None,
+    sep: str | None,
+    decimal: str | None,
+) -> None:
+    """Export a board's results (the facilitator's view) as json, csv, md, html, xlsx or
+    ics, in the board's language and local time zone."""
+    made = asyncio.run(_export(board_id, fmt, db, language, sep, decimal))
     if output is None:
-        sys.stdout.buffer.write(body)
-    else:
-        output.write_bytes(body)
-        click.echo(f"wrote {output} ({len(body)} bytes)", err=True)
+        sys.stdout.buffer.write(made.body)
+        return
+    target = output / made.filename_utf8 if output.is_dir() else output
+    target.write_bytes(made.body)
+    click.echo(f"wrote {target} ({len(made.body)} bytes)", err=True)
 
 
-async def _export(board_id: str, fmt: str, db: str, language: str | None = None) -> bytes:
+async def _export(
+    board_id: str,
+    fmt: str,
+    db: str,
+    language: str | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
+) -> Export:
     from gamestorm import games
 
     from . import exports
@@ -479,8 +512,17 @@ async def _export(board_id: str, fmt: str, db: str, language: str | None = None)
     if not log:
         raise click.ClickException(f"no board {board_id!r} in {db}")
     state = games.fold(games.from_dict(e) for e in log)
-    body, _ = exports.render(state, fmt, viewer_id=state.facilitator_id, language=language)
-    return body
+    try:
+        options = exports.csv_options(
+            sep if fmt == "csv" else None,
+            decimal if fmt == "csv" else None,
+            language or state.language,
+        )
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    return exports.export(
+        state, fmt, viewer_id=state.facilitator_id, language=language, csv=options
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover - ``python -m gamestorm.server.cli`` in tests

@@ -328,13 +328,21 @@ async def export_board(request: Request) -> Response:
         return error_response("unauthorized", "unknown board or wrong token")
     if grant.role != "facilitator" and not room.state.closed:
         return error_response("forbidden", "results are shared once the board is closed")
-    body, media_type = exports.render(room.state, fmt, viewer_id=grant.participant_id)
-    filename = f"gamestorm-{board_id}.{fmt}"
+    query = request.query_params
+    try:  # a CSV's separator and decimal mark (docs/exports.md); other formats take none
+        csv = exports.csv_options(
+            query.get("sep") if fmt == "csv" else None,
+            query.get("decimal") if fmt == "csv" else None,
+            room.state.language,
+        )
+    except ValueError as error:
+        return error_response("invalid", str(error))
+    made = exports.export(room.state, fmt, viewer_id=grant.participant_id, csv=csv)
     return Response(
-        body,
-        media_type=media_type,
+        made.body,
+        media_type=made.media_type,
         headers={
-            "content-disposition": f'inline; filename="{filename}"',
+            "content-disposition": made.content_disposition,
             "cache-control": "no-store",
         },
     )

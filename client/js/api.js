@@ -42,11 +42,30 @@ export const joinBoard = (joinCode, name) =>
 export const lookupCode = (joinCode) =>
   request("GET", `/api/codes/${encodeURIComponent(joinCode)}`);
 
-/** Download an export with the token in the Authorization header, as a file. */
-export async function downloadExport(boardId, format, token) {
+/**
+ * The file name a download answer gives (Content-Disposition): the UTF-8 `filename*`
+ * (the board's title with its umlauts), else the ASCII `filename`, else `fallback`.
+ */
+export function downloadName(header, fallback) {
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(header || "");
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim());
+    } catch {
+      // a malformed escape: take the plain name
+    }
+  }
+  const plain = /filename="([^"]+)"/i.exec(header || "");
+  return plain ? plain[1] : fallback;
+}
+
+/** Download an export with the token in the Authorization header, as a file named
+ * after the board's title and date (`params`: e.g. `{ sep: ";" }` for a CSV). */
+export async function downloadExport(boardId, format, token, params = null) {
   let response;
+  const query = params ? `?${new URLSearchParams(params)}` : "";
   try {
-    response = await fetch(`/api/boards/${encodeURIComponent(boardId)}/export.${format}`, {
+    response = await fetch(`/api/boards/${encodeURIComponent(boardId)}/export.${format}${query}`, {
       headers: { Authorization: `Bearer ${token}` },
     });
   } catch {
@@ -65,7 +84,7 @@ export async function downloadExport(boardId, format, token) {
   const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = url;
-  link.download = `gamestorm-${boardId}.${format}`;
+  link.download = downloadName(response.headers.get("content-disposition"), `gamestorm-${boardId}.${format}`);
   document.body.appendChild(link);
   link.click();
   link.remove();

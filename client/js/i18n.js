@@ -534,6 +534,9 @@ const STRINGS = {
     "loop.fate.scale": "scale",
     "loop.fate.adapt": "adapt",
     "loop.fate.stop": "stop",
+    /* issue-15: exports */
+    "results.exportCsvSemicolon": "CSV (;)",
+    "results.exportIcs": "Calendar (ICS)",
   },
   de: {
     "app.name": "Gamestorm",
@@ -1067,6 +1070,9 @@ const STRINGS = {
     "loop.fate.scale": "skalieren",
     "loop.fate.adapt": "anpassen",
     "loop.fate.stop": "beenden",
+    /* issue-15: exports */
+    "results.exportCsvSemicolon": "CSV (;)",
+    "results.exportIcs": "Kalender (ICS)",
   },
 };
 

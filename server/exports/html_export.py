@@ -3,6 +3,13 @@
 No JavaScript and no external resources: styles are inline, charts are inline SVG, and a
 Content-Security-Policy forbids anything else, so even a mistake in escaping could not
 run a script or call home. Every piece of user text passes through ``html.escape``.
+
+It fits its page: the charts are responsive SVG (a ``viewBox``, 100 % wide, never wider
+than drawn), so 50 candidates' charts shrink into the card instead of scrolling; long
+words and tables wrap. Printed, it is A4 with each major section (ranking, candidates,
+where the notes went, orders, timeline) on a new page, and no break inside a table row,
+a chart or a candidate's card. Times are the board's local times in its language
+(``02.12.2026, 10:15 MEZ``), with the ISO time in ``<time datetime>`` for machines.
 """
 
 from __future__ import annotations
@@ -25,8 +32,11 @@ from .wording import (
     scoring_note,
     status_text,
     strength_text,
+    swap_reason,
+    swap_text,
     words,
 )
+from .wording import label_text as cap
 
 MEDIA_TYPE = "text/html; charset=utf-8"
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -45,7 +55,7 @@ tr.selected td{background:#eef6ee}.summary{display:block;color:#555;font-size:.9
 .candidate{break-inside:avoid;border:1px solid #ddd;border-radius:6px;padding:.2rem 1rem;
 margin:1rem 0}
 figure{margin:.5rem 0}figcaption{font-size:.85em;color:#555}
-.chart .axis{stroke:#555;stroke-width:1}.chart .tick,.chart .label{font-size:10px;fill:#333}
+.chart .axis{stroke:#555;stroke-width:1}.chart .tick,.chart .label{fill:#333}
 .legend{list-style:none;padding:0;display:flex;gap:1rem}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem}
 dl.facts dt{font-weight:600}dl.facts dd{margin:0}
@@ -54,8 +64,12 @@ dl.facts dt{font-weight:600}dl.facts dd{margin:0}
 vertical-align:middle;margin-left:.4rem}.bar span{position:absolute;top:0;bottom:0;
 background:#0072B2}.bar i{position:absolute;top:-.15rem;bottom:-.15rem;width:2px;
 background:#1b1b1b}.tied{font-weight:600;color:#8a4b00}
-@media print{body{margin:0;max-width:none}h2{break-after:avoid}}
-@page{margin:15mm}
+svg.chart{display:block;width:100%;height:auto}
+.swap{white-space:nowrap;font-weight:600;color:#8a4b00}
+@media print{body{margin:0;max-width:none;font-size:10.5pt}h2,h3{break-after:avoid}
+section.major+section.major{break-before:page}tr,figure,.candidate,svg{break-inside:avoid}
+thead{display:table-header-group}}
+@page{size:A4;margin:15mm 12mm}
 """
 
 
@@ -102,6 +116,8 @@ def _ranking(report: dict[str, Any]) -> str:
     ]
     head += [f'<th class="num">{e(c)}</th>' for c in criteria]
     head += [f"<th>{e(w[k])}</th>" for k in ("status", "owner", "next_step", "decide_by")]
+    head += [f"<th>{e(w['followup_status'])}</th>"]
+    head += [f"<th>{e(w['swap'])}</th>", f"<th>{e(w['swap_reason'])}</th>"]
     partial = report.get("method") == "plackett_luce"
     if partial:
         head += [f"<th>{e(w['strength'])}</th>", f'<th class="num">{e(w["borda"])}</th>']
@@ -121,6 +137,8 @@ def _ranking(report: dict[str, Any]) -> str:
             "</span></td>"
             f"<td>{e(f.get('owner'))}</td><td>{e(f.get('next_step'))}</td>"
             f"<td>{e(local_date(f.get('decide_by'), lang))}</td>"
+            f"<td>{e(cap(followup_status_text(f['status'], lang)) if f else None)}</td>"
+            f'<td class="swap">{e(swap_text(c, lang))}</td><td>{e(swap_reason(c))}</td>'
             + (_partial_cells(c, lang, peak) if partial else "")
             + "</tr>"
         )
@@ -193,7 +211,7 @@ def _table(table_id: str, head: list[str], rows: list[list[str]]) -> str:
 
 def _rest(report: dict[str, Any]) -> str:
     w, lang = words(report["language"]), report["language"]
-    out = []
+    out = ['<section class="major" id="outcomes-section">']
     if report["agreement"] and report.get("method") != "plackett_luce":
         items = "".join(
             f"<li>{e(k)}: {e(agreement_text(v, lang))}</li>" for k, v in report["agreement"].items()
@@ -217,6 +235,7 @@ def _rest(report: dict[str, Any]) -> str:
     out.append(f"<h2>{e(w['where_heading'])}</h2>")
     notes = [[_text(n["text"], w["hidden"]), e(n["where"])] for n in report["notes"]]
     out.append(_table("notes", [w["note"], w["where"]], notes))
+    out.append("</section>")
     if report["orders"]:
         names = {c["column_id"]: c["name"] for c in report["candidates"]}
         head = [w["criterion"], w["order"]]
@@ -225,8 +244,9 @@ def _rest(report: dict[str, Any]) -> str:
         for o in report["orders"]:
             row = [e(o["criterion"]), " &gt; ".join(e(names.get(x, x)) for x in o["order"])]
             rows.append([e(o["participant"]["name"]), *row] if named else row)
-        out.append(f"<h2>{e(w['orders'])}</h2>")
+        out.append(f'<section class="major" id="orders-section"><h2>{e(w["orders"])}</h2>')
         out.append(_table("orders", [w["participant"], *head] if named else head, rows))
+        out.append("</section>")
     timeline = [
         [
             e(t["title"]),
@@ -237,9 +257,10 @@ def _rest(report: dict[str, Any]) -> str:
         ]
         for t in report["timeline"]
     ]
-    out.append(f"<h2>{e(w['timeline'])}</h2>")
+    out.append(f'<section class="major" id="timeline-section"><h2>{e(w["timeline"])}</h2>')
     head = [w["phase"], w["kind"], w["entered"], w["left"], w["seconds"]]
     out.append(_table("timeline", head, timeline))
+    out.append("</section>")
     return "".join(out)
 
 
@@ -256,10 +277,11 @@ def render_html(report: dict[str, Any]) -> bytes:
         f"<header><h1>{heading}</h1>"
         + (f'<blockquote class="prompt">{_text(prompt)}</blockquote>' if prompt else "")
         + _facts(report)
-        + f"</header><main><h2>{e(w['ranking'])}</h2>"
+        + f'</header><main><section class="major" id="ranking-section"><h2>{e(w["ranking"])}</h2>'
         + _ranking(report)
-        + f"<h2>{e(w['candidates'])}</h2>"
+        + f'</section><section class="major" id="candidates-section"><h2>{e(w["candidates"])}</h2>'
         + _candidates(report)
+        + "</section>"
         + html_section(report, e)  # issue-15: the follow-up history
         + _rest(report)
         + "</main></body></html>\n"

@@ -2,8 +2,15 @@
 
 All user text goes through ``md``: line breaks become spaces (a table cell or list item is
 one line) and every character that could start markup is backslash-escaped, so a note
-cannot become a heading, a link, raw HTML or an extra table column; a URL or e-mail
-address in it is a code span (renderers would make a live link of it otherwise).
+cannot become a heading, a link, raw HTML or an extra table column.
+
+A URL or e-mail address a participant typed stays as typed and clickable: it is written
+as an autolink (``<https://example.org/a_b?x=1&y=*~(z)>``), inside which nothing is
+escaped, so GFM renderers (cmark-gfm, markdown-it with linkify) show it without a
+backslash and link to exactly that address. ``www.`` addresses, which have no scheme for
+an autolink, become ``[www.example.org](<http://www.example.org>)`` as GFM would link
+them. Like GFM, trailing punctuation (``.``, ``,``, ``)`` without its ``(``) is not part
+of the address.
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ from .wording import (
     scoring_note,
     status_text,
     strength_text,
+    swap_reason,
+    swap_text,
     words,
 )
 
@@ -33,20 +42,35 @@ _LINE_START = re.compile(r"^([#>+=-]|\d+(?=[.)]))")
 
 
 #: What renderers make links of by themselves (GFM's autolinks, markdown-it's linkify):
-#: ``scheme://...``, ``www....``, ``mailto:...``, e-mail addresses; up to a space, a
-#: backtick or a pipe (neither can sit in a code span in a table cell).
+#: ``scheme://...``, ``www....``, ``mailto:...``, e-mail addresses; up to a space, ``<``,
+#: ``>`` (an autolink cannot hold them), a backtick or a pipe (a table's cell border).
 _LINKISH = re.compile(
-    r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\bmailto:)[^\s`|]+"
-    r"|[^\s`|@<>()\[\]]+@[^\s`|@<>()\[\]]+\.[a-z]{2,}[^\s`|]*"
+    r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\bmailto:)[^\s`|<>]+"
+    r"|[^\s`|@<>()\[\]]+@[^\s`|@<>()\[\]]+\.[a-z]{2,}[^\s`|<>]*"
 )
+_TRAILING = ".,:;!?'\"*_~"
+_EMAIL = re.compile(r"(?i)[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
+
+
+def _trim(url: str) -> str:
+    """The address without the punctuation that ends the sentence around it (as GFM)."""
+    while url and (url[-1] in _TRAILING or (url[-1] == ")" and url.count(")") > url.count("("))):
+        url = url[:-1]
+    return url
+
+
+def _link(url: str) -> str:
+    """An address as a link whose target is exactly what was typed."""
+    if url.lower().startswith("www."):
+        return "[" + _INLINE.sub(r"\\\1", url) + f"](<http://{url}>)"
+    if "://" in url or url.lower().startswith("mailto:") or _EMAIL.fullmatch(url):
+        return f"<{url}>"
+    return _INLINE.sub(r"\\\1", url)
 
 
 def md(text: str | None, empty: str = "") -> str:
-    """User text as inert inline Markdown on one line; ``empty`` for None or blank.
-
-    A URL or address a participant typed becomes a code span: shown as the text it is,
-    every character intact, never as a live link (a note is not a link anyone vouched for).
-    """
+    """User text as inert inline Markdown on one line; ``empty`` for None or blank;
+    a typed URL or e-mail address as a link to exactly that address."""
     if text is None:
         return empty
     line = " ".join(text.split())
@@ -54,8 +78,12 @@ def md(text: str | None, empty: str = "") -> str:
         return empty
     parts, at = [], 0
     for match in _LINKISH.finditer(line):
-        parts += [_INLINE.sub(r"\\\1", line[at : match.start()]), f"`{match.group(0)}`"]
-        at = match.end()
+        url = _trim(match.group(0))
+        if not url or url.endswith(("://", "@")):
+            continue
+        end = match.start() + len(url)
+        parts += [_INLINE.sub(r"\\\1", line[at : match.start()]), _link(url)]
+        at = end
     parts.append(_INLINE.sub(r"\\\1", line[at:]))
     return _LINE_START.sub(_escape_start, "".join(parts))
 
@@ -84,7 +112,7 @@ def ranking_table(report: dict[str, Any]) -> list[str]:
     w, lang = words(report["language"]), report["language"]
     criteria = report["board"]["criteria"]
     head = [w["place"], w["candidate"], w["score"], *(md(c) for c in criteria), w["status"]]
-    head += [w["owner"], w["next_step"], w["decide_by"]]
+    head += [w["owner"], w["next_step"], w["decide_by"], w["swap"], w["swap_reason"]]
     partial = report.get("method") == "plackett_luce"
     if partial:
         head += [w["strength"], w["borda"], w["tied"]]
@@ -95,9 +123,10 @@ def ranking_table(report: dict[str, Any]) -> list[str]:
         body.append(
             [c["place"], md(c["label"]), c["total"], *per, status_text(c["status"], lang)]
             + [md(f.get("owner")), md(f.get("next_step")), local_date(f.get("decide_by"), lang)]
+            + [swap_text(c, lang), md(swap_reason(c))]
             + (_partial_cells(c, lang) if partial else [])
         )
-    align = ["r", "l", "r", *("r" for _ in criteria), "l", "l", "l", "l"]
+    align = ["r", "l", "r", *("r" for _ in criteria), "l", "l", "l", "l", "l", "l"]
     return _table(head, align + (["r", "r", "l"] if partial else []), body)
 
 

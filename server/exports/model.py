@@ -94,6 +94,7 @@ def build_report(
     ]
     for c in candidates:
         c["swapped_out"] = _swapped_out(state, c, names, when)
+        c["swap"] = _swap_mark(state, c, names, when)
         if c["status"] != "selected":
             c["followup"] = None
         for n in c["notes"]:
@@ -199,6 +200,44 @@ def _swapped_out(
         "at": when(swap["at"]),
         "replaced_by": swap["parked"],
         "replaced_by_name": names.get(swap["parked"], swap["parked"]),
+    }
+
+
+def _swap_mark(
+    state: BoardState,
+    candidate: dict[str, Any],
+    names: dict[str, str],
+    when: Callable[[float | None], str | None],
+) -> dict[str, Any] | None:
+    """How the facilitator moved a candidate across the cut, for the marker every ranking
+    table shows: ``in`` (selected though the ranking did not select it) or ``out`` (parked
+    though it did), with the reason of the last swap or decision that did it."""
+    cid = candidate["column_id"]
+    by_ranking = candidate["selected_by_ranking"]
+    if candidate["status"] == "selected" and not by_ranking:
+        direction = "in"
+    elif candidate["status"] == "parked" and by_ranking:
+        direction = "out"
+    else:
+        return None
+    moves: list[tuple[float, str, str, str | None]] = []
+    for s in state.swaps:
+        if s["parked" if direction == "in" else "selected"] == cid:
+            other = s["selected" if direction == "in" else "parked"]
+            moves.append((s["at"], "swap", s["reason"], other))
+    decision = state.decision
+    if decision is not None and (cid in decision["selected"]) == (direction == "in"):
+        moves.append((decision["at"], "decision", decision["reason"], None))
+    if not moves:
+        return None
+    at, by, reason, other = max(moves, key=lambda m: m[0])
+    return {
+        "direction": direction,
+        "by": by,
+        "reason": reason,
+        "at": when(at),
+        "other": other,
+        "other_name": names.get(other, other) if other else None,
     }
 
 

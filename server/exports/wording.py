@@ -464,3 +464,101 @@ def pairwise_text(value: float | None, language: str = "en") -> str:
     if value is None:
         return words(language)["pairwise_na"]
     return percent(value, language)
+
+
+# --- issue-15: exports (XLSX, ICS, swap markers, CSV separators) ---
+
+WORDS["en"].update(
+    {
+        "swap": "Swap",
+        "swap_reason": "Reason for the swap",
+        "swap_in": "↑ swapped in",
+        "swap_out": "↓ swapped out",
+        "swap_at": "Swapped",
+        "swap_legend": "↑ swapped in, ↓ swapped out of the top {n} by the facilitator",
+        "sheet_ranking": "Ranking",
+        "sheet_followup": "Follow-up",
+        "sheet_notes": "Notes",
+        "summary": "Summary",
+        "first_places": "First places",
+        "spread": "Spread",
+        "note_count": "Notes",
+        "column_id": "Column id",
+        "interval_low": "Interval from",
+        "interval_high": "Interval to",
+        "written": "Written",
+        "outcome": "Outcome",
+        "author": "Author",
+        "column_header": "Column",
+        "text": "Text",
+        "followup_status": "Follow-up status",
+        "in_zone": "{label} ({zone})",
+        "decide_summary": "Decide: {item}",
+        "ics_owner": "Owner: {owner}",
+        "ics_next_step": "Next step: {step}",
+        "ics_status": "Status: {status}",
+        "ics_board": "Board: {title}",
+        "outcome_unsorted": "not sorted",
+        "outcome_parking_lot": "parking lot",
+        "outcome_in_column": "in a column",
+    }
+)
+WORDS["de"].update(
+    {
+        "swap": "Tausch",
+        "swap_reason": "Grund des Tauschs",
+        "swap_in": "↑ hineingetauscht",
+        "swap_out": "↓ herausgetauscht",
+        "swap_at": "Getauscht",
+        "swap_legend": "↑ von der Moderation in die besten {n} getauscht, ↓ herausgetauscht",
+        "sheet_ranking": "Rangliste",
+        "sheet_followup": "Nächste Schritte",
+        "sheet_notes": "Notizen",
+        "summary": "Zusammenfassung",
+        "first_places": "Erste Plätze",
+        "spread": "Streuung",
+        "note_count": "Notizen",
+        "column_id": "Spalten-ID",
+        "interval_low": "Intervall von",
+        "interval_high": "Intervall bis",
+        "written": "Geschrieben",
+        "outcome": "Ergebnis",
+        "author": "Verfasst von",
+        "column_header": "Spalte",
+        "text": "Text",
+        "followup_status": "Status nächste Schritte",
+        "in_zone": "{label} ({zone})",
+        "decide_summary": "Entscheiden: {item}",
+        "ics_owner": "Verantwortlich: {owner}",
+        "ics_next_step": "Nächster Schritt: {step}",
+        "ics_status": "Status: {status}",
+        "ics_board": "Board: {title}",
+        "outcome_unsorted": "nicht sortiert",
+        "outcome_parking_lot": "Parkplatz",
+        "outcome_in_column": "in einer Spalte",
+    }
+)
+CSV_HEADERS["de"].update({"swap": "Tausch", "swap_reason": "Tausch (Grund)"})
+
+
+def swap_text(candidate: dict[str, Any], language: str) -> str:
+    """The marker of a candidate the facilitator moved across the cut; "" if none."""
+    swap = candidate.get("swap")
+    if not swap:
+        return ""
+    return words(language)["swap_in" if swap["direction"] == "in" else "swap_out"]
+
+
+def swap_reason(candidate: dict[str, Any]) -> str:
+    swap = candidate.get("swap")
+    return str(swap["reason"]) if swap else ""
+
+
+def label_text(word: str) -> str:
+    """A status word as a table cell or heading says it: ``in progress`` -> ``In progress``."""
+    return word[:1].upper() + word[1:]
+
+
+def decimal_mark(language: str) -> str:
+    """The language's decimal mark: ``,`` in German, ``.`` in English."""
+    return "," if language_of(language) == "de" else "."

@@ -42,7 +42,6 @@ def berlin(timestamp: float) -> str:
     return f"{moment:%d.%m.%Y, %H:%M} {zone}"
 
 
-
 async def write_notes(page: Any, texts: list[str]) -> None:
     for text in texts:
         before = await page.locator(".own-list > li").count()
@@ -99,7 +98,7 @@ async def advance(console: Any) -> tuple[str, float, float] | None:
 
 async def download(console: Any, label: str) -> bytes:
     async with console.expect_download() as info:
-        await console.locator(".exports button", has_text=label).click()
+        await console.locator(".exports").get_by_role("button", name=label, exact=True).click()
     saved = await (await info.value).path()
     assert saved is not None
     return bytes(saved.read_bytes())

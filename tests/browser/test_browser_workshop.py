@@ -379,7 +379,7 @@ async def test_whole_workshop(
 
         # the facilitator downloads the CSV from the console; the results link is there
         async with console.expect_download() as download_info:
-            await console.locator(".exports button", has_text="CSV").click()
+            await console.get_by_role("button", name="CSV", exact=True).click()
         download = await download_info.value
         saved = await download.path()
         assert saved is not None and "column_id" in saved.read_text(encoding="utf-8-sig")
@@ -388,7 +388,7 @@ async def test_whole_workshop(
         # the results page, for a participant, with its downloads
         await ana.goto(f"{base}/results/{board_id}")
         await expect(ana.locator("[data-results]")).to_be_visible()
-        await expect(ana.locator(".exports button")).to_have_count(4)
+        await expect(ana.locator(".exports button")).to_have_count(7)  # issue-15: +xlsx, ;, ics
         await expect(ana.locator("[data-own-notes]")).to_contain_text("selected")
         await shoot(ana, screenshots, "06-results-phone")
         await no_horizontal_scroll(ana)

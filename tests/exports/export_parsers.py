@@ -83,3 +83,26 @@ def parse_html(body: bytes) -> HtmlReport:
     parser.feed(body.decode("utf-8"))
     parser.close()
     return parser
+
+
+# --- issue-15: exports: XLSX and ICS as text, for tests that look at every format ---
+
+
+def xlsx_sheets(body: bytes) -> dict[str, list[tuple[object, ...]]]:
+    """Every sheet's rows as openpyxl reads them back (typed values)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(body))
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book}
+
+
+def export_text(body: bytes, fmt: str) -> str:
+    """An export as comparable text: an XLSX's cell values (a zip carries the time it was
+    made), an ICS without its DTSTAMP lines (the time the file was made); else decoded."""
+    if fmt == "xlsx":
+        rows = [row for sheet in xlsx_sheets(body).values() for row in sheet]
+        return "\n".join("\t".join("" if v is None else str(v) for v in row) for row in rows)
+    text = body.decode("utf-8-sig")
+    if fmt == "ics":
+        text = "\n".join(x for x in text.splitlines() if not x.startswith("DTSTAMP"))
+    return text

@@ -17,7 +17,7 @@ def test_csv_is_utf8_with_bom_and_crlf_rows(closed_board: BoardState) -> None:
     body, media_type = render(closed_board, "csv")
     assert media_type == "text/csv; charset=utf-8"
     assert body.startswith(b"\xef\xbb\xbf")
-    assert body.split(b"\r\n")[0].endswith(b"column_id,swapped_out_reason")
+    assert body.split(b"\r\n")[0].endswith(b"column_id,swapped_out_reason,swap,swap_reason")
     rows = csv_rows(body)
     assert len(rows) == 4
     assert list(rows[0])[:6] == [
@@ -56,8 +56,23 @@ def test_no_cell_starts_like_a_formula(closed_board: BoardState) -> None:
     ("cell", "safe"),
     [
         ("=1+1", "'=1+1"),
-        ("+49 30 1234", "'+49 30 1234"),
-        ("-2", "'-2"),
+        ("+49 30 1234", "+49 30 1234"),
+        ("+49 170 1234567", "+49 170 1234567"),
+        ("+49 (0)170 1234567", "+49 (0)170 1234567"),
+        ("-5 Grad", "-5 Grad"),
+        ("-2", "-2"),
+        ("@", "@"),
+        ("@ 10 Uhr", "@ 10 Uhr"),
+        ("+49-170-1234567", "'+49-170-1234567"),
+        ("+1+1", "'+1+1"),
+        ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+        ("+A1", "'+A1"),
+        ("-1+SUM(A1:A3)", "'-1+SUM(A1:A3)"),
+        ("-5 $B$2", "'-5 $B$2"),
+        ("@ops", "'@ops"),
+        ("-run pilot", "'-run pilot"),
+        ("=", "'="),
+        ("\r=cmd", "'\r=cmd"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=cmd", "'\t=cmd"),
         ("  =cmd", "'  =cmd"),

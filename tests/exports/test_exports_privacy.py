@@ -6,6 +6,7 @@ import json
 
 import pytest
 from export_boards import FACILITATOR, NOTES, PEOPLE, play
+from export_parsers import export_text
 
 from gamestorm.games import BoardState
 from gamestorm.server.exports import FORMATS, build_report, render
@@ -15,7 +16,7 @@ IDENTITIES = [s for person in (*PEOPLE, FACILITATOR) for s in person]
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
 def test_anonymous_exports_name_no_one(closed_board: BoardState, fmt: str) -> None:
-    body = render(closed_board, fmt)[0].decode("utf-8-sig")
+    body = export_text(render(closed_board, fmt)[0], fmt)
     assert [s for s in IDENTITIES if s in body] == []
 
 
@@ -40,7 +41,11 @@ def test_anonymous_exports_do_not_depend_on_who_did_what(fmt: str) -> None:
         ("pid-0000", "Another Person"),
         ("pid-m5m5", "Third Party"),
     )
-    assert render(play(people=PEOPLE), fmt)[0] == render(play(people=reordered), fmt)[0]
+    before, after = render(play(people=PEOPLE), fmt)[0], render(play(people=reordered), fmt)[0]
+    if fmt in ("xlsx", "ics"):  # the time the file was made differs: compare the rest
+        assert export_text(before, fmt) == export_text(after, fmt)
+    else:
+        assert before == after
 
 
 def test_named_boards_show_authors_and_rankers(named_board: BoardState) -> None:
@@ -70,7 +75,7 @@ def test_private_notes_show_only_to_their_author() -> None:
     assert texts["note-2"] == NOTES["note-2"][1]
     assert texts["note-1"] is None
     for fmt in FORMATS:
-        body = render(state, fmt)[0].decode("utf-8-sig")
+        body = export_text(render(state, fmt)[0], fmt)
         assert not [t for _, t, _ in NOTES.values() if t.split()[0] in body]
 
 

@@ -60,5 +60,38 @@ async def test_export_command_agrees_with_the_http_export(
         done = gamestorm("export", w.board_id, "--format", fmt, "--db", own_server.db_url)
         assert done.returncode == 0 and "Kunden anrufen" in done.stdout.decode()
 
+    # issue-15: exports: a separator, XLSX and ICS, a directory gets the download name
+    semi = gamestorm(
+        "export", w.board_id, "--format", "csv", "--sep", ";", "--db", own_server.db_url
+    )
+    assert semi.returncode == 0 and semi.stdout.decode("utf-8-sig").startswith("place;candidate;")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for fmt in ("xlsx", "ics"):
+        done = gamestorm(
+            "export", w.board_id, "--format", fmt, "--db", own_server.db_url, "-o", str(folder)
+        )
+        assert done.returncode == 0, done.stderr
+    names = sorted(p.name for p in folder.iterdir())
+    assert [n.rsplit(".", 1)[1] for n in names] == ["ics", "xlsx"]
+    assert all(n.startswith("Workshop-20") for n in names), "the title and the day"
+    import openpyxl
+
+    book = openpyxl.load_workbook(folder / names[1])
+    assert '=HYPERLINK("x")' in [r[0] for r in book.worksheets[2].iter_rows(values_only=True)]
+    clash = gamestorm(
+        "export",
+        w.board_id,
+        "--format",
+        "csv",
+        "--sep",
+        ",",
+        "--decimal",
+        ",",
+        "--db",
+        own_server.db_url,
+    )
+    assert clash.returncode != 0 and b"decimal comma" in clash.stderr
+
     missing = gamestorm("export", "no-such-board", "--db", own_server.db_url)
     assert missing.returncode != 0 and b"no board" in missing.stderr

@@ -376,6 +376,18 @@ export function frameScheduler(fn) {
   };
 }
 
+// issue-15: exports: XLSX, a calendar of the decision dates, and a CSV for German Excel
+// (";" with the board language's decimal mark).
+const EXPORT_CHOICES = [
+  { format: "html" },
+  { format: "md" },
+  { format: "xlsx" },
+  { format: "csv" },
+  { format: "csv", label: "results.exportCsvSemicolon", params: { sep: ";" } },
+  { format: "ics", label: "results.exportIcs" },
+  { format: "json" },
+];
+
 // The download buttons for every export format; the console and the results page share them.
 export function exportButtons(boardId, token, { extra = null } = {}) {
   return h(
@@ -385,15 +397,15 @@ export function exportButtons(boardId, token, { extra = null } = {}) {
     h(
       "div",
       { class: "button-row" },
-      ["html", "md", "csv", "json"].map((format) =>
+      EXPORT_CHOICES.map(({ format, label, params }) =>
         h("button", {
           type: "button",
           class: "btn btn-secondary btn-small",
-          text: format.toUpperCase(),
+          text: label ? t(label) : format.toUpperCase(),
           on: {
             click: async () => {
               try {
-                await downloadExport(boardId, format, token);
+                await downloadExport(boardId, format, token, params);
               } catch (error) {
                 toast(errorText(error), "error");
               }
