@@ -255,6 +255,20 @@ class SubsetAssigned:
     candidates: list[str] | None
 
 
+# issue-13: the phase timer as an event (was kept in the room's memory)
+@dataclass(frozen=True, slots=True)
+class TimerSet:
+    """The facilitator set (``seconds`` > 0) or cleared (0) the phase timer; public.
+
+    ``ends_at`` is ``now + seconds`` as the server decided it, so every process and
+    every replay shows the same end. A phase change clears it without an event.
+    """
+
+    KIND: ClassVar[str] = "timer.set"
+    ends_at: float
+    seconds: int
+
+
 Event = (
     BoardCreated
     | ParticipantJoined
@@ -280,6 +294,7 @@ Event = (
     | PacketRequested
     | ColumnMerged
     | SubsetAssigned
+    | TimerSet  # issue-13
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -309,6 +324,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         PacketRequested,
         ColumnMerged,
         SubsetAssigned,
+        TimerSet,  # issue-13
     )
 }
 

@@ -187,6 +187,8 @@ def snapshot(state: BoardState, viewer_id: str) -> dict[str, Any]:
         "decision": dict(state.decision) if state.decision is not None else None,
         "counts": score(state),
         "mine": own_share(state, viewer_id),
+        # issue-13: the phase timer, public (the welcome's ``timer`` shows it too)
+        "timer": dict(state.timer) if state.timer is not None else None,
     }
 
 

@@ -40,7 +40,7 @@ def _idle(room: Room, cutoff: float) -> bool:
         and room.queue.empty()
         and room.last_used < cutoff
         and not room.stopping
-        and (room.timer is None or room.timer.ends_at < time.time())
+        and (room.state.timer is None or room.state.timer["ends_at"] < time.time())
     )
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gamestorm import games
-from gamestorm.games.commands import Command, ReleasePackets, SetTimer
+from gamestorm.games.commands import Command, ReleasePackets
 
 from .buckets import TokenBucket
 from .connection import CLOSE_INTERNAL, Connection
@@ -62,15 +62,6 @@ class LogEntry:
         return self.public
 
 
-@dataclass(slots=True)
-class Timer:
-    ends_at: float
-    seconds: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"ends_at": self.ends_at, "seconds": self.seconds}
-
-
 @dataclass
 class Room:
     state: games.BoardState
@@ -96,7 +87,6 @@ class Room:
     #: ``seq`` of ``entries[0]``.
     first_seq: int = 1
     clients: set[Connection] = field(default_factory=set)
-    timer: Timer | None = None
     #: Commands for the writer; ``None`` tells it to stop after what came before.
     queue: asyncio.Queue[Job | None] = field(default_factory=lambda: asyncio.Queue(maxsize=10_000))
     _writer: asyncio.Task[None] | None = None
@@ -262,8 +252,8 @@ class Room:
                 seq += 1
                 if data.get("kind") == "phase.changed":
                     self._phase_changed(now)
-            if isinstance(job.command, SetTimer):
-                self._set_timer(job.command.seconds, now)
+                if data.get("kind") == "timer.set":
+                    self._send_presence()
             self._reply_ack(job, seq - 1 if outcome else state.seq)
         if new_events and state.sharing is not None:
             self._presence_soon()  # the counts moved: presence carries them
@@ -381,7 +371,7 @@ class Room:
             "you": {"id": client.viewer_id, "name": client.name, "role": client.role},
             "seq": state.seq,
             "server_time": time.time(),
-            "timer": self.timer.to_dict() if self.timer else None,
+            "timer": self.state.timer,
             "join_code": self.join_code,
             "public_url": self.public_url,
             "link_scope": self.link_scope,
@@ -394,18 +384,11 @@ class Room:
         head["state"] = games.snapshot(state, client.viewer_id)
         return encode(head)
 
-    def _set_timer(self, seconds: int, now: float) -> None:
-        self.timer = Timer(ends_at=now + seconds, seconds=seconds) if seconds else None
-        self._send_presence()
-
     def _phase_changed(self, now: float) -> None:
         """A timer belongs to its phase, and so does a draft: both end with it."""
         for client in self.clients:
             client.typing = False
-        if self.timer is not None:
-            self._set_timer(0, now)
-        else:
-            self._presence_soon()
+        self._send_presence()
 
     def typing_changed(self) -> None:
         """A participant started or stopped a draft: presence carries the new count."""
@@ -427,7 +410,7 @@ class Room:
             "participants_online": sum(1 for role in online.values() if role == "participant"),
             # distinct people with a draft in progress: a count only, never who
             "typing": len({c.viewer_id for c in self.clients if c.typing}),
-            "timer": self.timer.to_dict() if self.timer else None,
+            "timer": self.state.timer,
             "server_time": time.time(),
             # how far the room has got (counts only, the same for everyone)
             "counts": games.score(self.state),
