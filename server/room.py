@@ -177,6 +177,7 @@ class Room:
         return cls(core=core, storage=storage, grants={g.hash: g for g in grants}, **options)
 
     def start(self) -> None:
+        self._last_poll_at = time.monotonic()  # the log was just read
         self._writer = asyncio.create_task(self._write_loop(), name=f"writer-{self.board_id}")
         self._subscription = self.fanout.subscribe(self.board_id, self._deliver, self._on_signal)
         self._spawn(self._publish_loop())
