@@ -32,21 +32,24 @@ class RemotePresence:
     expiry: float = 15.0
     _sets: dict[str, _RemoteSet] = field(default_factory=dict)
 
-    def update(self, origin: str, payload: dict[str, Any], now: float) -> set[str]:
-        """Take a process's set; the ids that left it. A malformed payload is ignored."""
+    def update(self, origin: str, payload: dict[str, Any], now: float) -> tuple[bool, set[str]]:
+        """Take a process's set: whether it changed, and the ids that left it. A malformed
+        payload is ignored."""
         online, typing = payload.get("online"), payload.get("typing")
         if not isinstance(online, dict) or not isinstance(typing, list):
-            return set()
+            return False, set()
         clean = {
             k: v
             for k, v in list(online.items())[:MAX_IDS]
             if isinstance(k, str) and isinstance(v, str)
         }
         old = self._sets.get(origin)
-        self._sets[origin] = _RemoteSet(
-            now, clean, frozenset(t for t in typing[:MAX_IDS] if isinstance(t, str))
-        )
-        return set(old.online) - set(clean) if old is not None else set()
+        new = _RemoteSet(now, clean, frozenset(t for t in typing[:MAX_IDS] if isinstance(t, str)))
+        self._sets[origin] = new
+        if old is None:
+            return True, set()
+        changed = old.online != new.online or old.typing != new.typing
+        return changed, set(old.online) - set(clean)
 
     def expire(self, now: float) -> set[str]:
         """Drop sets older than ``expiry``; the ids they held."""

@@ -447,9 +447,10 @@ class Room:
         self._poll_due = False
         self.log_reads += 1
         self._last_poll_at = time.monotonic()
-        events = await self.log.read(self.board_id, self.core.seq)
-        if events:
-            self._carry(self.core.remote(self.core.seq + 1, events))
+        since = self.core.seq
+        events = await self.log.read(self.board_id, since)
+        if events:  # fan-out messages may have moved the state meanwhile: remote() skips
+            self._carry(self.core.remote(since + 1, events))
 
     async def _publish_loop(self) -> None:
         """One publisher per room, in commit order; never in the writer's way."""
@@ -474,9 +475,7 @@ class Room:
                     self._last_poll_at = mono
                     self._poll_due = True
                     self._wake()
-            if mono - self._last_signal_at >= self.presence_heartbeat and (
-                self.clients or self._last_signal
-            ):
+            if self.clients and mono - self._last_signal_at >= self.presence_heartbeat:
                 self._signal_presence(force=True)
             now = time.time()
             gone = self.remote_presence.expire(now)
@@ -489,8 +488,10 @@ class Room:
         kind = payload.get("type")
         if kind == "presence":
             now = time.time()
-            self._remote_left(self.remote_presence.update(origin, payload, now), now)
-            self._presence_soon()
+            changed, gone = self.remote_presence.update(origin, payload, now)
+            self._remote_left(gone, now)
+            if changed:  # a heartbeat with the same set changes nothing shown
+                self._presence_soon()
         elif kind == "revoke":
             hashes = payload.get("hashes")
             if isinstance(hashes, list):
@@ -515,7 +516,7 @@ class Room:
         typing = {c.viewer_id for c in self.clients if c.typing}
         if not force and self._last_signal == (online, typing):
             return
-        self._last_signal = (online, typing) if (online or typing) else None
+        self._last_signal = (online, typing)
         self._last_signal_at = time.monotonic()
         self._spawn(self._send_signal(presence_payload(online, typing)))
 
