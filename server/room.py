@@ -299,6 +299,10 @@ class Room:
                 self.conflicts += 1
                 self.log_reads += 1
                 self._carry(self.core.reload(await self.log.read(self.board_id, 0)))
+                # what the others committed while the board was folded again: a short
+                # read, so the next attempt decides against the newest state it can
+                self._poll_due = True
+                await self._catch_up()
                 continue
             except Exception as error:  # noqa: BLE001 - a disk full, read-only, gone...
                 await self._not_saved(batch, proposal, error)
