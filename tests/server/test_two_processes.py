@@ -245,3 +245,40 @@ async def test_unloading_a_room_leaves_the_fanout(pair: Pair) -> None:
     await pair.hubs[0]._unload(board_id, one, cutoff=time.monotonic() + 1)
     assert board_id not in pair.hubs[0].rooms
     assert len(pair.fanout._subscribers[board_id]) == 1
+
+
+@dataclass
+class RivalLog:
+    """The real log, with another writer that always commits the expected seq first."""
+
+    storage: Storage
+    wins: int = 0
+
+    async def append(self, board_id: str, expected_seq: int, events: Any, grants: Any = ()) -> None:
+        self.wins += 1
+        rival = {"kind": "prompt.set", "text": f"rival {self.wins}"}
+        await self.storage.append(board_id, expected_seq, [rival])
+        await self.storage.append(board_id, expected_seq, events, grants)
+
+    async def read(self, board_id: str, since: int = 0) -> list[dict[str, Any]]:
+        return await self.storage.read(board_id, since)
+
+
+async def test_a_writer_that_always_loses_gives_up_with_unavailable(pair: Pair) -> None:
+    one, _two = pair.rooms
+    sock = attach(one, "watcher", "projector")
+    rival = RivalLog(pair.hubs[0].storage)
+    one.event_log = rival
+    before = one.core.seq
+    with pytest.raises(games.Rejection) as refused:
+        await act(one, fac_of(one), "prompt.set", text="mine")
+    assert refused.value.code == "unavailable"
+    assert rival.wins == 5 and one.conflicts == 5
+    # nothing of the command was kept; every rival event reached the client, in order
+    logged = await pair.hubs[0].storage.read(one.board_id, 0)
+    assert [e["text"] for e in logged[before:]] == [f"rival {i}" for i in range(1, 6)]
+    assert sock.seqs() == list(range(before + 1, before + 6))
+    assert one.state == games.fold(games.from_dict(e) for e in logged)
+    one.event_log = pair.hubs[0].storage  # the rival is gone: the next command commits
+    seq = await act(one, fac_of(one), "prompt.set", text="mine")
+    assert seq == before + 6 and one.state.prompt == "mine"
