@@ -121,6 +121,17 @@ class Hub:
             self.rooms[board_id] = room
             return room
 
+    def sync_status(self) -> dict[str, Any]:
+        """For /healthz: this process, its fan-out, and how its live boards keep current
+        ("fanout", or "polling" the log while the fan-out is down)."""
+        modes = [room.sync_mode for room in self.rooms.values()]
+        return {
+            "origin": self.origin,
+            "fanout": self.fanout.status(),
+            "mode": "fanout" if self.fanout.healthy else "polling",
+            "boards_polling": modes.count("polling"),
+        }
+
     def start(self) -> None:
         """Begin unloading idle boards (from the app's lifespan)."""
         if self.settings.idle_unload_seconds > 0 and self._sweeper is None:

@@ -282,3 +282,13 @@ async def test_a_writer_that_always_loses_gives_up_with_unavailable(pair: Pair) 
     one.event_log = pair.hubs[0].storage  # the rival is gone: the next command commits
     seq = await act(one, fac_of(one), "prompt.set", text="mine")
     assert seq == before + 6 and one.state.prompt == "mine"
+
+
+async def test_the_sync_status_says_fanout_or_polling(pair: Pair) -> None:
+    hub = pair.hubs[0]
+    status = hub.sync_status()
+    assert status["origin"] == "one" and status["mode"] == "fanout"
+    assert status["fanout"]["kind"] == "in-process" and status["boards_polling"] == 0
+    pair.fanout.up = False
+    assert hub.sync_status()["mode"] == "polling" and hub.sync_status()["boards_polling"] == 1
+    pair.fanout.up = True
