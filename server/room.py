@@ -42,8 +42,8 @@ from .board_core import (
 )
 from .buckets import TokenBucket
 from .connection import CLOSE_INTERNAL, CLOSE_SIGNED_OUT, Connection
+from .fanout_link import FanoutLink
 from .fanout_local import InProcessFanout
-from .presence_remote import RemotePresence, presence_payload
 from .seams import EventLog, Fanout, LogConflict, Published, Subscription
 from .storage import Storage, TokenGrant
 from .wire import encode, error_frame
@@ -117,26 +117,24 @@ class Room:
     conflicts: int = 0
     gap_fills: int = 0
     log_reads: int = 0
-    remote_presence: RemotePresence = field(default_factory=RemotePresence)
     _writer: asyncio.Task[None] | None = None
     _presence_handle: asyncio.TimerHandle | None = None
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     _subscription: Subscription | None = None
-    _outgoing: asyncio.Queue[Published] = field(default_factory=lambda: asyncio.Queue(1000))
+    link: FanoutLink = field(init=False)
     #: Clients that said hello while a batch waited for its commit: welcomed after it.
     _held: list[tuple[Connection, int | None]] = field(default_factory=list)
     #: Fan-out messages that came while a batch waited for its commit.
     _inbox: list[Published] = field(default_factory=list)
     _poll_due: bool = False
     _wake_queued: bool = False
-    _last_signal: tuple[dict[str, str], set[str]] | None = None
-    _last_signal_at: float = 0.0
     _last_poll_at: float = 0.0
 
     def __post_init__(self) -> None:
         if self.event_log is None:
             self.event_log = self.storage
-        self.remote_presence.expiry = self.presence_expiry
+        self.link = FanoutLink(self.fanout, self.board_id, self.origin)
+        self.link.remote.expiry = self.presence_expiry
 
     @property
     def state(self) -> games.BoardState:
@@ -180,7 +178,7 @@ class Room:
         self._last_poll_at = time.monotonic()  # the log was just read
         self._writer = asyncio.create_task(self._write_loop(), name=f"writer-{self.board_id}")
         self._subscription = self.fanout.subscribe(self.board_id, self._deliver, self._on_signal)
-        self._spawn(self._publish_loop())
+        self._spawn(self.link.run())
         self._spawn(self._sync_loop())
         if self.state.sharing is not None:
             self._spawn(self._tick_loop())
@@ -198,10 +196,10 @@ class Room:
                 await self._writer
         if self._presence_handle is not None:
             self._presence_handle.cancel()
-        with contextlib.suppress(TimeoutError):  # hand the last events to the fan-out
-            await asyncio.wait_for(self._outgoing.join(), 2.0)
+        await self.link.flushed(2.0)  # hand the last events to the fan-out
         for task in list(self._tasks):
             task.cancel()
+        self.link.close()
 
     def _unsubscribe(self) -> None:
         if self._subscription is not None:
@@ -248,7 +246,7 @@ class Room:
 
     def online(self) -> dict[str, str]:
         """Viewer id -> role of every socket on the board, this process's and others'."""
-        merged = self.remote_presence.online()
+        merged = self.link.remote.online()
         merged.update({c.viewer_id: c.role for c in self.clients})
         return merged
 
@@ -313,8 +311,7 @@ class Room:
             message = Published(
                 self.board_id, self.origin, proposal.expected_seq, tuple(proposal.events)
             )
-            with contextlib.suppress(asyncio.QueueFull):  # the others read the log instead
-                self._outgoing.put_nowait(message)
+            self.link.publish(message)
             return
         log.warning("board %s: %d appends lost to other writers", self.board_id, APPEND_ATTEMPTS)
         busy = games.Rejection(
@@ -365,6 +362,7 @@ class Room:
         self._held.clear()
         for task in list(self._tasks):
             task.cancel()
+        self.link.close()
         if self.on_broken is not None:
             self.on_broken(self)
 
@@ -456,17 +454,6 @@ class Room:
         if events:  # fan-out messages may have moved the state meanwhile: remote() skips
             self._carry(self.core.remote(since + 1, events))
 
-    async def _publish_loop(self) -> None:
-        """One publisher per room, in commit order; never in the writer's way."""
-        while True:
-            message = await self._outgoing.get()
-            try:
-                await asyncio.wait_for(self.fanout.publish(message), 5.0)
-            except Exception as error:  # noqa: BLE001 - the log holds them: others read it
-                log.warning("board %s: fan-out publish failed: %s", self.board_id, error)
-            finally:
-                self._outgoing.task_done()
-
     async def _sync_loop(self) -> None:
         """Poll the log while the fan-out is down (and now and then anyway), send the
         presence heartbeat, drop remote presence that stopped beating."""
@@ -479,10 +466,10 @@ class Room:
                     self._last_poll_at = mono
                     self._poll_due = True
                     self._wake()
-            if self.clients and mono - self._last_signal_at >= self.presence_heartbeat:
+            if self.clients and mono - self.link.last_signal_at >= self.presence_heartbeat:
                 self._signal_presence(force=True)
             now = time.time()
-            gone = self.remote_presence.expire(now)
+            gone = self.link.remote.expire(now)
             if gone:
                 self._remote_left(gone, now)
 
@@ -492,7 +479,7 @@ class Room:
         kind = payload.get("type")
         if kind == "presence":
             now = time.time()
-            changed, gone = self.remote_presence.update(origin, payload, now)
+            changed, gone = self.link.remote.update(origin, payload, now)
             self._remote_left(gone, now)
             if changed:  # a heartbeat with the same set changes nothing shown
                 self._presence_soon()
@@ -507,7 +494,7 @@ class Room:
 
     def _remote_left(self, gone: set[str], now: float) -> None:
         local = {c.viewer_id for c in self.clients}
-        still = self.remote_presence.online()
+        still = self.link.remote.online()
         for viewer_id in gone:
             if viewer_id not in local and viewer_id not in still:
                 self.offline_since[viewer_id] = now
@@ -515,26 +502,16 @@ class Room:
             self._presence_soon()
 
     def _signal_presence(self, force: bool = False) -> None:
-        """Tell the other processes who is on this one (when it changed, or a heartbeat)."""
         online = {c.viewer_id: c.role for c in self.clients}
-        typing = {c.viewer_id for c in self.clients if c.typing}
-        if not force and self._last_signal == (online, typing):
-            return
-        self._last_signal = (online, typing)
-        self._last_signal_at = time.monotonic()
-        self._spawn(self._send_signal(presence_payload(online, typing)))
-
-    async def _send_signal(self, payload: dict[str, Any]) -> None:
-        try:
-            await asyncio.wait_for(self.fanout.signal(self.board_id, self.origin, payload), 5.0)
-        except Exception as error:  # noqa: BLE001 - best effort, like the heartbeat
-            log.warning("board %s: fan-out signal failed: %s", self.board_id, error)
+        self.link.signal_presence(
+            online, {c.viewer_id for c in self.clients if c.typing}, force=force
+        )
 
     async def revoke(self, hashes: list[str], message: str, reason: str) -> None:
         """Tokens deleted from storage: drop them here and on every other process."""
         self.drop_grants(hashes, message, reason)
         payload = {"type": "revoke", "hashes": hashes, "message": message, "reason": reason}
-        await self._send_signal(payload)
+        await self.link.signal(payload)
 
     def drop_grants(self, hashes: Iterable[str], message: str, reason: str) -> None:
         """Forget tokens and close their sockets on this process (4001, signed out)."""
@@ -605,7 +582,7 @@ class Room:
         self._signal_presence()
         if not self.clients:
             return
-        typing = {c.viewer_id for c in self.clients if c.typing} | self.remote_presence.typing()
+        typing = {c.viewer_id for c in self.clients if c.typing} | self.link.remote.typing()
         frames = self.core.presence(self.online(), len(typing), time.time())
         public, facilitator = frames.public, frames.facilitator
         for client in self.clients:
