@@ -51,6 +51,8 @@ from .wire import encode, error_frame
 log = logging.getLogger("gamestorm.room")
 
 MAX_BATCH = 512
+#: Fan-out messages kept while a commit is pending; beyond, the writer reads the log.
+MAX_INBOX = 1000
 #: Appends tried per batch when other processes keep taking the seq first.
 APPEND_ATTEMPTS = 5
 #: The sender of the room's own commands (the packet tick): no socket has this role.
@@ -427,7 +429,10 @@ class Room:
         if message.first_seq + len(message.events) - 1 <= self.core.seq:
             return  # already read from the log
         if self.core.pending:
-            self._inbox.append(message)
+            if len(self._inbox) < MAX_INBOX:
+                self._inbox.append(message)
+            else:  # memory stays bounded: the log has them all
+                self._poll_due = True
             self._wake()
             return
         self._take_remote(message)

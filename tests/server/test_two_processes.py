@@ -292,3 +292,40 @@ async def test_the_sync_status_says_fanout_or_polling(pair: Pair) -> None:
     pair.fanout.up = False
     assert hub.sync_status()["mode"] == "polling" and hub.sync_status()["boards_polling"] == 1
     pair.fanout.up = True
+
+
+@dataclass
+class GatedLog:
+    """The real log, whose appends wait until the test opens the gate."""
+
+    storage: Storage
+    entered: asyncio.Event = field(default_factory=asyncio.Event)
+    gate: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def append(self, board_id: str, expected_seq: int, events: Any, grants: Any = ()) -> None:
+        self.entered.set()
+        await self.gate.wait()
+        await self.storage.append(board_id, expected_seq, events, grants)
+
+    async def read(self, board_id: str, since: int = 0) -> list[dict[str, Any]]:
+        return await self.storage.read(board_id, since)
+
+
+async def test_a_hello_during_a_pending_commit_is_welcomed_after_it(pair: Pair) -> None:
+    one, _two = pair.rooms
+    gated = GatedLog(pair.hubs[0].storage)
+    one.event_log = gated
+    before = one.core.seq
+    pending = asyncio.ensure_future(act(one, fac_of(one), "prompt.set", text="pending"))
+    await gated.entered.wait()
+    assert one.core.pending and one.state.prompt == "pending"  # tentative
+    sock = attach(one, "late", "projector")
+    assert sock.frames == []  # no welcome from a state that may not commit
+    gated.gate.set()
+    assert await pending == before + 1
+    await until(lambda: bool(sock.frames))
+    welcome = sock.frames[0]
+    assert welcome["type"] == "welcome" and welcome["seq"] == before + 1
+    assert welcome["state"]["prompt"] == "pending"
+    assert sock.seqs() == []  # the event is in the snapshot, not sent again
+    one.event_log = pair.hubs[0].storage
