@@ -1,6 +1,7 @@
-"""Two hubs in one process on one SQLite file, sharing one InProcessFanout: they stand
-for two server processes with Redis between them (issue 13). The log decides the order;
-both rooms end with the same state and the same gapless events, conflicts included."""
+"""Two hubs in one process on one SQLite file (and on one PostgreSQL database), sharing
+one InProcessFanout: they stand for two server processes with Redis between them (issue
+13). The log decides the order; both rooms end with the same state and the same gapless
+events, conflicts included."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from gamestorm.server.hub import Hub
 from gamestorm.server.room import Job, Room
 from gamestorm.server.storage import Storage
 from gamestorm.server.tokens import hash_token
+from support.databases import fresh_postgres
 
 pytestmark = pytest.mark.filterwarnings(
     r"ignore:\s+\S+ You probably want to use:DeprecationWarning"
@@ -83,9 +85,19 @@ class Pair:
     rooms: tuple[Room, Room]
 
 
-@pytest.fixture
-async def pair(tmp_path: Path) -> AsyncIterator[Pair]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def pair(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Pair]:
+    """Two hubs on one database: a SQLite file (the brief's case) or PostgreSQL."""
+    if request.param == "sqlite":
+        async for made in _pair(f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"):
+            yield made
+        return
+    with fresh_postgres() as url:
+        async for made in _pair(url):
+            yield made
+
+
+async def _pair(url: str) -> AsyncIterator[Pair]:
     settings = Settings(poll_interval=0.05, poll_safety=30.0, presence_heartbeat=0.2)
     fanout = InProcessFanout()
     storages = (Storage(url), Storage(url))
