@@ -31,6 +31,7 @@ SQLMODEL_EXECUTE = r"ignore:\s+\S+ You probably want to use:DeprecationWarning"
 pytestmark = pytest.mark.filterwarnings(SQLMODEL_EXECUTE)
 
 FAC = games.Actor("fac", "facilitator")
+SYSTEM = games.Actor("system", "system")
 ANN = games.Actor("ann", "participant")
 BOB = games.Actor("bob", "participant")
 
@@ -43,9 +44,9 @@ class Job:
     name: str = ""
 
 
-def created(anonymous: bool = True) -> dict[str, Any]:
+def created(anonymous: bool = True, **options: Any) -> dict[str, Any]:
     event = games.create_board(
-        {"title": "Core", "prompt": "Ich will ___", "anonymous": anonymous},
+        {"title": "Core", "prompt": "Ich will ___", "anonymous": anonymous, **options},
         game=builtin_games()["gamestorm"],
         board_id="b-core",
         facilitator_id=FAC.id,
@@ -245,3 +246,35 @@ async def test_a_gap_is_filled_from_the_log(event_log: Storage) -> None:
     effects = reader.remote(need[0].since + 1, missing)
     assert [decoded(e.public)["seq"] for e in effects if isinstance(e, Broadcast)] == [2, 3, 4]
     assert reader.state == writer.state and reader.state.prompt == "c"
+
+
+def test_two_processes_releasing_the_same_packet_is_harmless() -> None:
+    """Both processes' ticks give back an offline holder's packet: the second, decided
+    again after its conflict, finds nothing to give back."""
+    log = [created(packets_from=0, packet_size=2)]
+    core = BoardCore.from_log(log, games.Limits())
+
+    def run(jobs: list[Job], now: float = 2000.0) -> None:
+        proposal = core.decide(jobs, now)
+        core.committed(proposal)
+        log.extend(proposal.events)
+
+    run([Job(games.Join("ann", "Ann"), None)])
+    run([job(FAC, "phase.advance", **{"from": "ignite"})])
+    run([job(ANN, "note.create", note_id=f"n{i}", text=f"idea {i}") for i in range(4)])
+    run([job(FAC, "phase.advance", **{"from": "generate"})])
+    run([job(ANN, "packet.request")])
+    assert "ann" in core.state.packet_of_holder
+    one = BoardCore.from_log(log, games.Limits())
+    two = BoardCore.from_log(log, games.Limits())
+    release = Job(games.commands.ReleasePackets(now=2100.0, offline=("ann",)), SYSTEM)
+    first = one.decide([release], 2100.0)
+    second = two.decide([release], 2100.0)
+    kinds = [e["kind"] for e in first.events]
+    assert kinds and kinds == [e["kind"] for e in second.events]
+    assert "packet.returned" in kinds
+    one.committed(first)  # the first append wins; the second conflicts
+    two.reload([*log, *first.events])
+    again = two.decide([release], 2100.0)
+    assert again.events == [] and two.state == one.state
+    assert "ann" not in two.state.packet_of_holder
