@@ -368,7 +368,21 @@ FOLLOWUP_EVENTS = (
     FollowupDeclined,
     FollowupWaitingLoop,
 )
+
+
 # --- end issue-15 ---
+# issue-13: the phase timer as an event (was kept in the room's memory)
+@dataclass(frozen=True, slots=True)
+class TimerSet:
+    """The facilitator set (``seconds`` > 0) or cleared (0) the phase timer; public.
+
+    ``ends_at`` is ``now + seconds`` as the server decided it, so every process and
+    every replay shows the same end. A phase change clears it without an event.
+    """
+
+    KIND: ClassVar[str] = "timer.set"
+    ends_at: float
+    seconds: int
 
 
 Event = (
@@ -397,6 +411,7 @@ Event = (
     | ColumnMerged
     | SubsetAssigned
     | FollowupEvent  # issue-15
+    | TimerSet  # issue-13
 )
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -427,6 +442,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ColumnMerged,
         SubsetAssigned,
         *FOLLOWUP_EVENTS,  # issue-15
+        TimerSet,  # issue-13
     )
 }
 

@@ -189,6 +189,8 @@ def snapshot(state: BoardState, viewer_id: str) -> dict[str, Any]:
         "mine": own_share(state, viewer_id),
         # issue-15: the follow-up loop; about columns only, so the same for every viewer
         "followup_loop": state.loop.to_wire(),
+        # issue-13: the phase timer, public (the welcome's ``timer`` shows it too)
+        "timer": dict(state.timer) if state.timer is not None else None,
     }
 
 

@@ -96,8 +96,7 @@ class Actor:
 def handle(state: BoardState, command: Command, actor: Actor | None, now: float) -> list[ev.Event]:
     """The events ``command`` from ``actor`` makes, or raise a Rejection.
 
-    An empty list is an accepted command that changes nothing: an idempotent retry, or
-    ``timer.set``, whose effect lives outside the event log.
+    An empty list is an accepted command that changes nothing: an idempotent retry.
     """
     if isinstance(command, Join):
         return _join(state, command, now)
@@ -121,7 +120,7 @@ def handle(state: BoardState, command: Command, actor: Actor | None, now: float)
         case SetPrompt():
             return [ev.PromptSet(text=command.text)]
         case SetTimer():
-            return []
+            return _set_timer(state, command, now)
         case CreateNote():
             return _create_note(state, command, actor, now)
         case EditNote():
@@ -479,3 +478,14 @@ def _followup_loop(
         _check_role(command.TYPE, actor)
     followup.check_open(state, command.TYPE)
     return followup.handle(state, command, now)
+
+
+# --- issue-13: the timer as an event ---
+
+
+def _set_timer(state: BoardState, command: SetTimer, now: float) -> list[ev.Event]:
+    """Set the phase timer to end ``seconds`` from ``now``; 0 clears it (nothing to clear:
+    no event, so a repeated "stop" is an idempotent no-op)."""
+    if command.seconds == 0:
+        return [ev.TimerSet(ends_at=now, seconds=0)] if state.timer is not None else []
+    return [ev.TimerSet(ends_at=now + command.seconds, seconds=command.seconds)]

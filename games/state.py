@@ -173,6 +173,9 @@ class BoardState:
     subset_pairs: dict[str, dict[tuple[str, str], int]] = field(default_factory=dict)
     # -- issue-15: the follow-up loop after close (games/followup.py) ----------------------
     loop: FollowupLoop = field(default_factory=FollowupLoop)
+    # issue-13: the phase timer (``timer.set``), ``{"ends_at", "seconds"}``, or None:
+    # none set, cleared, or its phase ended. Old logs have no timer events: None.
+    timer: dict[str, Any] | None = None
 
     @property
     def phase(self) -> Phase:
@@ -283,6 +286,7 @@ def apply(state: BoardState, event: ev.Event) -> None:
         case ev.PromptSet():
             state.prompt = event.text
         case ev.PhaseChanged():
+            state.timer = None  # a timer belongs to its phase (issue 13)
             state.phase_index = event.index
             state.phase_log.append((event.phase, event.at))
             if state.phase.type == "rank":
@@ -375,6 +379,10 @@ def apply(state: BoardState, event: ev.Event) -> None:
             del state.columns[event.source]
         case ev.SubsetAssigned():
             _subset_assigned(state, event)
+        case ev.TimerSet():  # issue-13
+            state.timer = (
+                {"ends_at": event.ends_at, "seconds": event.seconds} if event.seconds else None
+            )
         case ev.BoardCreated():
             raise ValueError("board.created can only start a log")
 

@@ -29,7 +29,6 @@ from starlette.routing import Route
 from gamestorm import games
 
 from .config import Settings
-from .connection import CLOSE_SIGNED_OUT
 from .http_api import STATUS, _json_body, public_base
 from .hub import Hub
 from .invites import Invite
@@ -37,7 +36,6 @@ from .pages import qr_svg
 from .room import Room
 from .storage import Storage, TokenGrant
 from .tokens import JOIN_ALPHABET, hash_token, new_id, new_token
-from .wire import error_frame
 
 INVITE_CODE_LENGTH = 10  # 31**10 ~ 2**49; with the failure throttle, not guessable in 15 minutes
 #: Open invites per board at most (each click makes one; old ones stay valid until used).
@@ -160,16 +158,8 @@ async def revoke(room: Room, hashes: list[str], hub: Hub, message: str, reason: 
     if not hashes:
         return 0
     await hub.storage.delete_grants(hashes)
-    gone = set(hashes)
-    for hashed in gone:
-        room.grants.pop(hashed, None)
-    frame = error_frame(games.Rejection("unauthorized", message, reason=reason), None)
-    for client in list(room.clients):
-        if client.grant_hash in gone:
-            client.send(frame)
-            client.close(CLOSE_SIGNED_OUT, "signed out", flush=True)
-            room.detach(client)
-    return len(gone)
+    await room.revoke(hashes, message, reason)  # issue-13: here and on other processes
+    return len(set(hashes))
 
 
 # -- routes -------------------------------------------------------------------------------

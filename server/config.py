@@ -81,3 +81,12 @@ class Settings:
     #: Open connections (HTTP and WebSocket) per client address; then 503 and close.
     connections_per_address: int = 500
     limits: Limits = field(default_factory=Limits)
+    # issue-13: several processes per board (room.py)
+    #: Seconds between log reads of a board with clients while the fan-out is down,
+    #: and while it is up (a safety net for lost messages).
+    poll_interval: float = 1.0
+    poll_safety: float = 5.0
+    #: Seconds between presence heartbeats to the other processes, and after which a
+    #: process's silent presence no longer counts.
+    presence_heartbeat: float = 5.0
+    presence_expiry: float = 15.0

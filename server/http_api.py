@@ -356,7 +356,8 @@ async def healthz(request: Request) -> Response:
     except StorageUnavailable as fault:
         body = {"ok": False, "error": "unavailable", "message": str(fault)}
         return JSONResponse({**body, "boards_live": len(hub.rooms)}, status_code=503)
-    return JSONResponse({"ok": True, "boards_live": len(hub.rooms)})
+    # issue-13: how this process hears of the others (fan-out, or polling the log)
+    return JSONResponse({"ok": True, "boards_live": len(hub.rooms), "sync": hub.sync_status()})
 
 
 routes = [

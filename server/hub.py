@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import functools
 import time
+import uuid
 import zoneinfo
 from typing import Any
 
@@ -14,8 +15,10 @@ from gamestorm.games.commands import Join
 
 from .config import Settings
 from .connection import CLOSE_RESTART
+from .fanout_local import InProcessFanout
 from .keyed_locks import KeyedLocks
 from .room import Room
+from .seams import EventLog, Fanout
 from .storage import BoardRow, Storage, TokenGrant
 from .tokens import hash_token, join_code_length, new_id, new_join_code, new_token
 
@@ -36,17 +39,32 @@ def timezone_known(name: str) -> bool:
 def _idle(room: Room, cutoff: float) -> bool:
     """No client, nothing queued, no timer running, and unused since ``cutoff``."""
     return (
-        not room.clients
-        and room.queue.empty()
+        room.idle
         and room.last_used < cutoff
         and not room.stopping
-        and (room.timer is None or room.timer.ends_at < time.time())
+        and (room.state.timer is None or room.state.timer["ends_at"] < time.time())
     )
 
 
 class Hub:
-    def __init__(self, storage: Storage, catalog: dict[str, games.Game], settings: Settings):
+    """The boards of one process; several processes may serve the same boards, sharing
+    the log (``event_log``, by default the storage) and a ``fanout`` (by default the
+    in-process one), each under its own ``origin``."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        catalog: dict[str, games.Game],
+        settings: Settings,
+        *,
+        fanout: Fanout | None = None,
+        origin: str | None = None,
+        event_log: EventLog | None = None,
+    ):
         self.storage = storage
+        self.fanout: Fanout = fanout if fanout is not None else InProcessFanout()
+        self.origin = origin or uuid.uuid4().hex
+        self.event_log: EventLog = event_log if event_log is not None else storage
         self.catalog = catalog
         self.settings = settings
         self.rooms: dict[str, Room] = {}
@@ -72,7 +90,7 @@ class Hub:
             if room is not None:
                 room.last_used = time.monotonic()
                 return room
-            log_events = await self.storage.load_events(board_id)
+            log_events = await self.event_log.read(board_id, 0)
             if not log_events:
                 return None
             grants = await self.storage.load_grants(board_id)
@@ -90,11 +108,29 @@ class Hub:
                 packet_tick=self.settings.packet_tick,
                 packet_offline_grace=self.settings.packet_offline_grace,
                 on_broken=self._forget,
+                event_log=self.event_log,
+                fanout=self.fanout,
+                origin=self.origin,
+                poll_interval=self.settings.poll_interval,
+                poll_safety=self.settings.poll_safety,
+                presence_heartbeat=self.settings.presence_heartbeat,
+                presence_expiry=self.settings.presence_expiry,
             )
             room.last_used = time.monotonic()
             room.start()
             self.rooms[board_id] = room
             return room
+
+    def sync_status(self) -> dict[str, Any]:
+        """For /healthz: this process, its fan-out, and how its live boards keep current
+        ("fanout", or "polling" the log while the fan-out is down)."""
+        modes = [room.sync_mode for room in self.rooms.values()]
+        return {
+            "origin": self.origin,
+            "fanout": self.fanout.status(),
+            "mode": "fanout" if self.fanout.healthy else "polling",
+            "boards_polling": modes.count("polling"),
+        }
 
     def start(self) -> None:
         """Begin unloading idle boards (from the app's lifespan)."""

@@ -1,13 +1,19 @@
-"""A room per board: the live state, the one writer, the connected clients, the fan-out.
+"""A room per board and process: the asyncio driver around the sans-I/O ``BoardCore``.
 
-Every command of a board goes through one queue and one writer task, so commands apply
-one at a time in one order. The writer takes whatever is queued (a batch), decides each
-command with ``games.handle`` and applies its events in memory, commits the whole batch
-in one transaction, and only then fans the events out and acknowledges: nobody hears of
-an event before it is durable, and under load many commands share one commit.
+Every command of a board on this process goes through one queue and one writer task.
+The writer takes whatever is queued (a batch), asks the core to decide it, appends the
+events to the log naming the seq it expects (``EventLog.append``), and only then
+carries out the core's effects (broadcast, acks) and publishes the events to the
+fan-out: nobody hears of an event before it is durable, and under load many commands
+share one commit.
 
-Each event is redacted into at most two variants (its owner's and everyone else's) and
-each variant is encoded once, however many clients the board has.
+Several processes may serve one board: the log decides the order. When another
+process took the seq first (``LogConflict``), the writer reads the log, lets the core
+take the other events (broadcast to this process's clients) and decides the same
+commands again (at most ``APPEND_ATTEMPTS`` times, then ``unavailable``). Events of
+other processes arrive through the fan-out; a gap in seq, an unhealthy fan-out, or the
+periodic safety net make the room read the log since its seq instead. Presence counts
+the sockets of every process (``presence_remote``).
 """
 
 from __future__ import annotations
@@ -16,23 +22,39 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterable
+import uuid
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from gamestorm import games
-from gamestorm.games.commands import Command, ReleasePackets, SetTimer
+from gamestorm.games.commands import Command, ReleasePackets
 
+from .board_core import (
+    BoardCore,
+    Broadcast,
+    Effect,
+    NeedLog,
+    PhaseEnded,
+    PresenceDue,
+    Proposal,
+    Reply,
+)
 from .buckets import TokenBucket
-from .connection import CLOSE_INTERNAL, Connection
+from .connection import CLOSE_INTERNAL, CLOSE_SIGNED_OUT, Connection
+from .fanout_link import FanoutLink
+from .fanout_local import InProcessFanout
+from .seams import EventLog, Fanout, LogConflict, Published, Subscription
 from .storage import Storage, TokenGrant
 from .wire import encode, error_frame
 
 log = logging.getLogger("gamestorm.room")
 
 MAX_BATCH = 512
-#: Sockets that only watch (the projector, a shared results link): not counted as online.
-READ_ONLY_ROLES = frozenset({"projector", "viewer"})
+#: Fan-out messages kept while a commit is pending; beyond, the writer reads the log.
+MAX_INBOX = 1000
+#: Appends tried per batch when other processes keep taking the seq first.
+APPEND_ATTEMPTS = 5
 #: The sender of the room's own commands (the packet tick): no socket has this role.
 SYSTEM = games.Actor("system", "system")
 
@@ -48,60 +70,44 @@ class Job:
     grants: tuple[TokenGrant, ...] = ()
 
 
-@dataclass(slots=True)
-class LogEntry:
-    """One event as stored for replay: ``{"seq","event"}`` encoded per variant."""
-
-    public: str
-    owner: str | None
-    owner_view: str | None
-
-    def for_viewer(self, viewer_id: str) -> str:
-        if self.owner_view is not None and viewer_id == self.owner:
-            return self.owner_view
-        return self.public
+class _Wake:
+    """Queued to wake the writer for events of other processes (no command)."""
 
 
-@dataclass(slots=True)
-class Timer:
-    ends_at: float
-    seconds: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"ends_at": self.ends_at, "seconds": self.seconds}
+WAKE = _Wake()
 
 
 @dataclass
 class Room:
-    state: games.BoardState
+    core: BoardCore
     storage: Storage
     grants: dict[str, TokenGrant]
-    #: Shown in every welcome, so a console or projector on another device can show it.
-    join_code: str = ""
-    #: Where phones join (``--public-url`` or the LAN address) and whether they can.
-    public_url: str | None = None
-    link_scope: str | None = None
-    replay_window: int = 20_000
+    #: The log the writer appends to and reads from (the storage unless told otherwise).
+    event_log: EventLog | None = None
+    fanout: Fanout = field(default_factory=InProcessFanout)
+    #: This process, in ``Published.origin`` and signals.
+    origin: str = field(default_factory=lambda: uuid.uuid4().hex)
     presence_interval: float = 0.25
     #: The packet tick (``Settings.packet_tick``) and how long a holder may be offline.
     packet_tick: float = 5.0
     packet_offline_grace: float = 15.0
+    #: Seconds between log reads while the fan-out is unhealthy, and while it is healthy
+    #: (the safety net), for a board with clients; presence heartbeat and its expiry.
+    poll_interval: float = 1.0
+    poll_safety: float = 5.0
+    presence_heartbeat: float = 5.0
+    presence_expiry: float = 15.0
     #: Participant id -> when their last socket closed (``time.time()``); absent: online,
     #: or not seen since the room loaded (then offline since ``loaded_at``).
     offline_since: dict[str, float] = field(default_factory=dict)
     loaded_at: float = field(default_factory=time.time)
     #: Called when the room can no longer trust its state (a failed commit).
     on_broken: Callable[[Room], None] | None = None
-    entries: list[LogEntry] = field(default_factory=list)
-    #: ``seq`` of ``entries[0]``.
-    first_seq: int = 1
     clients: set[Connection] = field(default_factory=set)
-    timer: Timer | None = None
     #: Commands for the writer; ``None`` tells it to stop after what came before.
-    queue: asyncio.Queue[Job | None] = field(default_factory=lambda: asyncio.Queue(maxsize=10_000))
-    _writer: asyncio.Task[None] | None = None
-    _presence_handle: asyncio.TimerHandle | None = None
-    _ticker: asyncio.Task[None] | None = None
+    queue: asyncio.Queue[Job | _Wake | None] = field(
+        default_factory=lambda: asyncio.Queue(maxsize=10_000)
+    )
     broken: bool = False
     #: Shutting down: queued commands still run, new ones are refused.
     stopping: bool = False
@@ -109,10 +115,46 @@ class Room:
     buckets: dict[str, TokenBucket] = field(default_factory=dict)
     #: ``time.monotonic()`` of the last lookup through the hub (idle boards are unloaded).
     last_used: float = 0.0
+    #: Counters for tests and /healthz.
+    conflicts: int = 0
+    gap_fills: int = 0
+    log_reads: int = 0
+    _writer: asyncio.Task[None] | None = None
+    _presence_handle: asyncio.TimerHandle | None = None
+    _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    _subscription: Subscription | None = None
+    link: FanoutLink = field(init=False)
+    #: Clients that said hello while a batch waited for its commit: welcomed after it.
+    _held: list[tuple[Connection, int | None]] = field(default_factory=list)
+    #: Fan-out messages that came while a batch waited for its commit.
+    _inbox: list[Published] = field(default_factory=list)
+    _poll_due: bool = False
+    _wake_queued: bool = False
+    _last_poll_at: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.event_log is None:
+            self.event_log = self.storage
+        self.link = FanoutLink(self.fanout, self.board_id, self.origin)
+        self.link.remote.expiry = self.presence_expiry
+
+    @property
+    def state(self) -> games.BoardState:
+        return self.core.state
 
     @property
     def board_id(self) -> str:
-        return self.state.board_id
+        return self.core.board_id
+
+    @property
+    def sync_mode(self) -> str:
+        """How this room hears of other processes' events: "fanout" or "polling"."""
+        return "fanout" if self.fanout.healthy else "polling"
+
+    @property
+    def log(self) -> EventLog:
+        assert self.event_log is not None
+        return self.event_log
 
     @classmethod
     def from_log(
@@ -122,40 +164,54 @@ class Room:
         storage: Storage,
         grants: Iterable[TokenGrant],
         limits: games.Limits,
+        replay_window: int = 20_000,
+        join_code: str = "",
+        public_url: str | None = None,
+        link_scope: str | None = None,
         **options: Any,
     ) -> Room:
-        it = iter(log_events)
-        first = games.from_dict(next(it))
-        if not isinstance(first, games.events.BoardCreated):
-            raise ValueError("a board's log starts with board.created")
-        state = games.new_state(first, limits)
-        room = cls(state=state, storage=storage, grants={g.hash: g for g in grants}, **options)
-        room._record(games.to_dict(first), 1)
-        for data in it:
-            games.apply(state, games.from_dict(data))
-            room._record(data, state.seq)
-        return room
+        extras = {"join_code": join_code, "public_url": public_url, "link_scope": link_scope}
+        core = BoardCore.from_log(
+            log_events, limits, replay_window=replay_window, welcome_extras=extras
+        )
+        return cls(core=core, storage=storage, grants={g.hash: g for g in grants}, **options)
 
     def start(self) -> None:
+        self._last_poll_at = time.monotonic()  # the log was just read
         self._writer = asyncio.create_task(self._write_loop(), name=f"writer-{self.board_id}")
+        self._subscription = self.fanout.subscribe(self.board_id, self._deliver, self._on_signal)
+        self._spawn(self.link.run())
+        self._spawn(self._sync_loop())
         if self.state.sharing is not None:
-            self._ticker = asyncio.create_task(self._tick_loop(), name=f"tick-{self.board_id}")
+            self._spawn(self._tick_loop())
 
     async def stop(self) -> None:
-        """Finish what is queued, then stop the writer."""
+        """Finish what is queued, then stop the writer and leave the fan-out."""
         self.stopping = True
-        if self._ticker is not None:
-            self._ticker.cancel()
-        if self._writer is None:
-            return
-        if not self._writer.done():
-            await self.queue.put(None)
-            await asyncio.wait({self._writer}, timeout=10)
-            self._writer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._writer
+        self._unsubscribe()
+        if self._writer is not None:
+            if not self._writer.done():
+                await self.queue.put(None)
+                await asyncio.wait({self._writer}, timeout=10)
+                self._writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer
         if self._presence_handle is not None:
             self._presence_handle.cancel()
+        await self.link.flushed(2.0)  # hand the last events to the fan-out
+        for task in list(self._tasks):
+            task.cancel()
+        self.link.close()
+
+    def _unsubscribe(self) -> None:
+        if self._subscription is not None:
+            self._subscription.close()
+            self._subscription = None
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     # -- commands ---------------------------------------------------------------------
 
@@ -177,7 +233,11 @@ class Room:
         return await future
 
     async def _tick_loop(self) -> None:
-        """Give back packets idle too long or held by someone gone (``packets.release``)."""
+        """Give back packets idle too long or held by someone gone (``packets.release``).
+
+        Every process serving the board may send it: it is decided against the log's
+        latest state (again after a conflict), so a second one finds nothing to give back.
+        """
         while not (self.broken or self.stopping):
             await asyncio.sleep(self.packet_tick)
             state = self.state
@@ -186,20 +246,16 @@ class Room:
             now = time.time()
             self.submit(Job(ReleasePackets(now=now, offline=self.offline(now)), SYSTEM))
 
+    def online(self) -> dict[str, str]:
+        """Viewer id -> role of every socket on the board, this process's and others'."""
+        merged = self.link.remote.online()
+        merged.update({c.viewer_id: c.role for c in self.clients})
+        return merged
+
     def offline(self, now: float) -> tuple[str, ...]:
-        """Holders and waiters with no socket for at least the grace."""
-        state = self.state
-        online = {c.viewer_id for c in self.clients}
-        people = [*state.packet_of_holder, *state.waiting_now()]
-        return tuple(
-            sorted(
-                {
-                    p
-                    for p in people
-                    if p not in online
-                    and now - self.offline_since.get(p, self.loaded_at) >= self.packet_offline_grace
-                }
-            )
+        """Holders and waiters with no socket on any process for at least the grace."""
+        return self.core.offline(
+            self.online(), self.offline_since, self.loaded_at, now, self.packet_offline_grace
         )
 
     async def _write_loop(self) -> None:
@@ -211,103 +267,138 @@ class Room:
                 if item is None:
                     stopping = True
                     break
-                batch.append(item)
+                if isinstance(item, _Wake):
+                    self._wake_queued = False
+                else:
+                    batch.append(item)
                 if len(batch) >= MAX_BATCH or self.queue.empty():
                     break
                 item = self.queue.get_nowait()
-            if not batch:
-                continue
             try:
-                await self._run_batch(batch)
+                await self._catch_up()
+                if batch:
+                    await self._run_batch(batch)
+                self._welcome_held()
             except Exception:
                 log.exception("board %s: a batch failed; reloading the board", self.board_id)
                 self._break(batch)
                 return
 
     async def _run_batch(self, batch: list[Job]) -> None:
-        state = self.state
-        now = time.time()
-        first_seq = state.seq + 1
-        outcomes: list[tuple[Job, list[dict[str, Any]] | games.Rejection]] = []
-        new_events: list[dict[str, Any]] = []
-        grants: list[TokenGrant] = []
-        for job in batch:
-            try:
-                events = games.handle(state, job.command, job.actor, now)
-            except games.Rejection as rejection:
-                outcomes.append((job, rejection))
-                continue
-            dicts = [games.to_dict(e) for e in events]
-            for event in events:
-                games.apply(state, event)
-            if events:
-                grants.extend(job.grants)
-            new_events.extend(dicts)
-            outcomes.append((job, dicts))
-        if new_events:
-            try:
-                await self.storage.append(self.board_id, first_seq, new_events, grants)
-            except Exception as error:  # noqa: BLE001 - a disk full, read-only, gone...
-                await self._not_saved(batch, first_seq, error)
+        for _attempt in range(APPEND_ATTEMPTS):
+            proposal = self.core.decide(batch, time.time())
+            if not proposal.events:
+                self._carry(self.core.committed(proposal))
                 return
-        for grant in grants:
-            self.grants[grant.hash] = grant
-        seq = first_seq
-        for job, outcome in outcomes:
-            if isinstance(outcome, games.Rejection):
-                self._reply_error(job, outcome)
+            try:
+                await self.log.append(
+                    self.board_id, proposal.expected_seq, proposal.events, proposal.grants
+                )
+            except LogConflict:
+                # another process has this seq: take its events, then decide again
+                self.conflicts += 1
+                self.log_reads += 1
+                self._carry(self.core.reload(await self.log.read(self.board_id, 0)))
+                # what the others committed while the board was folded again: a short
+                # read, so the next attempt decides against the newest state it can
+                self._poll_due = True
+                await self._catch_up()
                 continue
-            for data in outcome:
-                self._broadcast(data, seq)
-                seq += 1
-                if data.get("kind") == "phase.changed":
-                    self._phase_changed(now)
-            if isinstance(job.command, SetTimer):
-                self._set_timer(job.command.seconds, now)
-            self._reply_ack(job, seq - 1 if outcome else state.seq)
-        if new_events and state.sharing is not None:
-            self._presence_soon()  # the counts moved: presence carries them
+            except Exception as error:  # noqa: BLE001 - a disk full, read-only, gone...
+                await self._not_saved(batch, proposal, error)
+                return
+            for grant in proposal.grants:
+                self.grants[grant.hash] = grant
+            self._carry(self.core.committed(proposal))
+            message = Published(
+                self.board_id, self.origin, proposal.expected_seq, tuple(proposal.events)
+            )
+            self.link.publish(message)
+            return
+        log.warning("board %s: %d appends lost to other writers", self.board_id, APPEND_ATTEMPTS)
+        busy = games.Rejection(
+            "unavailable", "the board is busy on another server; nothing was changed: try again"
+        )
+        self._carry(self.core.refuse(batch, busy))
 
-    async def _not_saved(self, batch: list[Job], first_seq: int, error: Exception) -> None:
+    async def _not_saved(self, batch: list[Job], proposal: Proposal[Job], error: Exception) -> None:
         """The commit failed (disk full, database read-only): nothing of the batch is
         kept. The state is folded again from the log, so memory holds what the log holds,
         every command of the batch gets ``unavailable`` (try again; nothing changed) and
         the clients stay connected: the next batch tries again, and succeeds once the
-        disk has room. If the log cannot be read back, or holds the batch after all, the
-        board is reloaded (``_break``)."""
+        disk has room. If the log cannot be read back, or holds more than before the
+        batch (the batch after all, or nobody can tell), the board is reloaded."""
         log.error(
             "board %s: could not save %d command(s), nothing kept, clients told to retry: %s",
             self.board_id,
             len(batch),
             error,
         )
-        logged = await self.storage.load_events(self.board_id)
-        if len(logged) != first_seq - 1:
-            raise RuntimeError(f"the log has {len(logged)} events, expected {first_seq - 1}")
-        self.state = games.fold((games.from_dict(e) for e in logged), self.state.limits)
+        logged = await self.log.read(self.board_id, 0)
+        if len(logged) != proposal.expected_seq - 1:
+            raise RuntimeError(
+                f"the log has {len(logged)} events, expected {proposal.expected_seq - 1}"
+            )
+        self._carry(self.core.reload(logged))
         failure = games.Rejection(
             "unavailable",
             "the server could not save this (its disk is full or read-only); nothing was "
             "changed: try again in a moment",
         )
-        for job in batch:
-            self._reply_error(job, failure)
+        self._carry(self.core.refuse(batch, failure))
 
     def _break(self, batch: list[Job]) -> None:
         """The state may be ahead of the database: stop, and let the hub reload the board."""
         self.broken = True
+        self._unsubscribe()
         failure = games.Rejection("rate_limited", "the board is reloading; send it again")
         for job in batch:
             self._reply_error(job, failure)
         while not self.queue.empty():
             queued = self.queue.get_nowait()
-            if queued is not None:
+            if isinstance(queued, Job):
                 self._reply_error(queued, failure)
-        for client in list(self.clients):
+        for client in [*self.clients, *(c for c, _ in self._held)]:
             client.close(CLOSE_INTERNAL, "board reloading; reconnect with since")
         self.clients.clear()
+        self._held.clear()
+        for task in list(self._tasks):
+            task.cancel()
+        self.link.close()
         if self.on_broken is not None:
             self.on_broken(self)
+
+    # -- effects ----------------------------------------------------------------------
+
+    def _carry(self, effects: list[Effect]) -> None:
+        """Do what the core asks: no per-client work but appending pre-encoded strings."""
+        clients = self.clients
+        for effect in effects:
+            if isinstance(effect, Broadcast):
+                public = effect.public
+                if effect.private is None:
+                    for client in clients:
+                        client.send(public)
+                else:
+                    private, owner = effect.private, effect.owner
+                    for client in clients:
+                        client.send(private if client.viewer_id == owner else public)
+            elif isinstance(effect, Reply):
+                if effect.rejection is not None:
+                    self._reply_error(effect.job, effect.rejection)
+                else:
+                    self._reply_ack(effect.job, effect.seq)
+            elif isinstance(effect, PresenceDue):
+                if effect.now:
+                    self._send_presence()
+                else:
+                    self._presence_soon()
+            elif isinstance(effect, PhaseEnded):
+                for client in clients:
+                    client.typing = False
+            elif isinstance(effect, NeedLog):
+                self._poll_due = True
+                self._wake()
 
     def _reply_ack(self, job: Job, seq: int) -> None:
         if job.future is not None and not job.future.done():
@@ -321,37 +412,123 @@ class Room:
         if job.client is not None:
             job.client.send(error_frame(rejection, job.cid))
 
-    # -- fan-out ----------------------------------------------------------------------
+    # -- other processes --------------------------------------------------------------
 
-    def _record(self, data: dict[str, Any], seq: int) -> LogEntry:
-        redacted = games.redact(data, self.state.anonymous)
-        entry = LogEntry(
-            public=encode({"seq": seq, "event": redacted.public}),
-            owner=redacted.owner,
-            owner_view=(
-                encode({"seq": seq, "event": redacted.owner_view})
-                if redacted.owner_view is not None
-                else None
-            ),
-        )
-        self.entries.append(entry)
-        if len(self.entries) > self.replay_window * 3 // 2:
-            drop = len(self.entries) - self.replay_window
-            del self.entries[:drop]
-            self.first_seq += drop
-        return entry
-
-    def _broadcast(self, data: dict[str, Any], seq: int) -> None:
-        entry = self._record(data, seq)
-        public = '{"type":"event",' + entry.public[1:]
-        if entry.owner_view is None:
-            for client in self.clients:
-                client.send(public)
+    def _wake(self) -> None:
+        if self._wake_queued or self.broken or self.stopping:
             return
-        private = '{"type":"event",' + entry.owner_view[1:]
-        owner = entry.owner
-        for client in self.clients:
-            client.send(private if client.viewer_id == owner else public)
+        with contextlib.suppress(asyncio.QueueFull):  # busy: it catches up after the batch
+            self.queue.put_nowait(WAKE)
+            self._wake_queued = True
+
+    def _deliver(self, message: Published) -> None:
+        """A batch from the fan-out: applied at once when it is next and nothing waits
+        for a commit; else the writer takes it up (in seq order, after its batch)."""
+        if message.origin == self.origin or self.broken or self.stopping:
+            return
+        if message.first_seq + len(message.events) - 1 <= self.core.seq:
+            return  # already read from the log
+        if self.core.pending:
+            if len(self._inbox) < MAX_INBOX:
+                self._inbox.append(message)
+            else:  # memory stays bounded: the log has them all
+                self._poll_due = True
+            self._wake()
+            return
+        self._take_remote(message)
+
+    def _take_remote(self, message: Published) -> None:
+        effects = self.core.remote(message.first_seq, message.events)
+        if effects and isinstance(effects[0], NeedLog):
+            self.gap_fills += 1
+        self._carry(effects)
+
+    async def _catch_up(self) -> None:
+        """Between batches: fan-out messages that came during a commit, then a log read
+        if a gap or a poll asked for one."""
+        inbox, self._inbox = self._inbox, []
+        for message in sorted(inbox, key=lambda m: m.first_seq):
+            self._take_remote(message)
+        if not self._poll_due:
+            return
+        self._poll_due = False
+        self.log_reads += 1
+        self._last_poll_at = time.monotonic()
+        since = self.core.seq
+        events = await self.log.read(self.board_id, since)
+        if events:  # fan-out messages may have moved the state meanwhile: remote() skips
+            self._carry(self.core.remote(since + 1, events))
+
+    async def _sync_loop(self) -> None:
+        """Poll the log while the fan-out is down (and now and then anyway), send the
+        presence heartbeat, drop remote presence that stopped beating."""
+        while not (self.broken or self.stopping):
+            await asyncio.sleep(min(self.poll_interval, self.presence_heartbeat))
+            mono = time.monotonic()
+            if self.clients:
+                every = self.poll_interval if not self.fanout.healthy else self.poll_safety
+                if mono - self._last_poll_at >= every:
+                    self._last_poll_at = mono
+                    self._poll_due = True
+                    self._wake()
+            if self.clients and mono - self.link.last_signal_at >= self.presence_heartbeat:
+                self._signal_presence(force=True)
+            now = time.time()
+            gone = self.link.remote.expire(now)
+            if gone:
+                self._remote_left(gone, now)
+
+    def _on_signal(self, origin: str, payload: dict[str, Any]) -> None:
+        if origin == self.origin or self.broken or not isinstance(payload, dict):
+            return
+        kind = payload.get("type")
+        if kind == "presence":
+            now = time.time()
+            changed, gone = self.link.remote.update(origin, payload, now)
+            self._remote_left(gone, now)
+            if changed:  # a heartbeat with the same set changes nothing shown
+                self._presence_soon()
+        elif kind == "revoke":
+            hashes = payload.get("hashes")
+            if isinstance(hashes, list):
+                self.drop_grants(
+                    [h for h in hashes if isinstance(h, str)],
+                    str(payload.get("message") or "signed out"),
+                    str(payload.get("reason") or "signed_out"),
+                )
+
+    def _remote_left(self, gone: set[str], now: float) -> None:
+        local = {c.viewer_id for c in self.clients}
+        still = self.link.remote.online()
+        for viewer_id in gone:
+            if viewer_id not in local and viewer_id not in still:
+                self.offline_since[viewer_id] = now
+        if gone:
+            self._presence_soon()
+
+    def _signal_presence(self, force: bool = False) -> None:
+        online = {c.viewer_id: c.role for c in self.clients}
+        self.link.signal_presence(
+            online, {c.viewer_id for c in self.clients if c.typing}, force=force
+        )
+
+    async def revoke(self, hashes: list[str], message: str, reason: str) -> None:
+        """Tokens deleted from storage: drop them here and on every other process."""
+        self.drop_grants(hashes, message, reason)
+        payload = {"type": "revoke", "hashes": hashes, "message": message, "reason": reason}
+        await self.link.signal(payload)
+
+    def drop_grants(self, hashes: Iterable[str], message: str, reason: str) -> None:
+        """Forget tokens and close their sockets on this process (4001, signed out)."""
+        gone = set(hashes)
+        for hashed in gone:
+            self.grants.pop(hashed, None)
+        frame = error_frame(games.Rejection("unauthorized", message, reason=reason), None)
+        for client in [*self.clients, *(c for c, _ in self._held)]:
+            if client.grant_hash in gone:
+                client.send(frame)
+                client.close(CLOSE_SIGNED_OUT, "signed out", flush=True)
+                self.detach(client)
 
     # -- clients ----------------------------------------------------------------------
 
@@ -359,14 +536,29 @@ class Room:
         """Welcome a client (replay after ``since`` or a snapshot) and start its fan-out.
 
         Nothing awaits between building the welcome and joining ``clients``, so the
-        client gets every later event exactly once.
+        client gets every later event exactly once. While a batch waits for its commit
+        the welcome waits too (the state holds events that may not commit).
         """
-        client.send(self.welcome(client, since))
+        if self.core.pending:
+            self._held.append((client, since))
+            return
+        self._welcome(client, since)
+
+    def _welcome(self, client: Connection, since: int | None) -> None:
+        you = {"id": client.viewer_id, "name": client.name, "role": client.role}
+        client.send(self.core.welcome(you, since, time.time()))
         self.clients.add(client)
         self.offline_since.pop(client.viewer_id, None)
         self._presence_soon()
 
+    def _welcome_held(self) -> None:
+        held, self._held = self._held, []
+        for client, since in held:
+            if not client.closing:
+                self._welcome(client, since)
+
     def detach(self, client: Connection) -> None:
+        self._held = [(c, s) for c, s in self._held if c is not client]
         if client in self.clients:
             self.clients.discard(client)
             if not any(c.viewer_id == client.viewer_id for c in self.clients):
@@ -374,45 +566,17 @@ class Room:
             self.last_used = time.monotonic()  # idle from the last client's leaving
             self._presence_soon()
 
-    def welcome(self, client: Connection, since: int | None) -> str:
-        state = self.state
-        head: dict[str, Any] = {
-            "type": "welcome",
-            "you": {"id": client.viewer_id, "name": client.name, "role": client.role},
-            "seq": state.seq,
-            "server_time": time.time(),
-            "timer": self.timer.to_dict() if self.timer else None,
-            "join_code": self.join_code,
-            "public_url": self.public_url,
-            "link_scope": self.link_scope,
-        }
-        if since is not None and self.first_seq - 1 <= since <= state.seq:
-            items = ",".join(
-                e.for_viewer(client.viewer_id) for e in self.entries[since - self.first_seq + 1 :]
-            )
-            return encode(head)[:-1] + ',"events":[' + items + "]}"
-        head["state"] = games.snapshot(state, client.viewer_id)
-        return encode(head)
-
-    def _set_timer(self, seconds: int, now: float) -> None:
-        self.timer = Timer(ends_at=now + seconds, seconds=seconds) if seconds else None
-        self._send_presence()
-
-    def _phase_changed(self, now: float) -> None:
-        """A timer belongs to its phase, and so does a draft: both end with it."""
-        for client in self.clients:
-            client.typing = False
-        if self.timer is not None:
-            self._set_timer(0, now)
-        else:
-            self._presence_soon()
+    @property
+    def idle(self) -> bool:
+        """No client here and nothing queued or waiting for a welcome."""
+        return not self.clients and not self._held and self.queue.empty()
 
     def typing_changed(self) -> None:
         """A participant started or stopped a draft: presence carries the new count."""
         self._presence_soon()
 
     def _presence_soon(self) -> None:
-        if self._presence_handle is None:
+        if self._presence_handle is None and not self.broken:
             loop = asyncio.get_running_loop()
             self._presence_handle = loop.call_later(self.presence_interval, self._send_presence)
 
@@ -420,24 +584,11 @@ class Room:
         if self._presence_handle is not None:
             self._presence_handle.cancel()
             self._presence_handle = None
-        online: dict[str, str] = {c.viewer_id: c.role for c in self.clients}
-        frame: dict[str, Any] = {
-            "type": "presence",
-            "online": sum(1 for role in online.values() if role not in READ_ONLY_ROLES),
-            "participants_online": sum(1 for role in online.values() if role == "participant"),
-            # distinct people with a draft in progress: a count only, never who
-            "typing": len({c.viewer_id for c in self.clients if c.typing}),
-            "timer": self.timer.to_dict() if self.timer else None,
-            "server_time": time.time(),
-            # how far the room has got (counts only, the same for everyone)
-            "counts": games.score(self.state),
-        }
-        public = encode(frame)
-        if self.state.anonymous:
-            # who is online, when a note appears, names its author: counts only
-            for client in self.clients:
-                client.send(public)
+        self._signal_presence()
+        if not self.clients:
             return
-        facilitator = encode({**frame, "online_ids": sorted(online)})
+        typing = {c.viewer_id for c in self.clients if c.typing} | self.link.remote.typing()
+        frames = self.core.presence(self.online(), len(typing), time.time())
+        public, facilitator = frames.public, frames.facilitator
         for client in self.clients:
             client.send(facilitator if client.role == "facilitator" else public)

@@ -104,7 +104,7 @@ async def _greet(
         )
         return None
     room = await hub.room(board_id) if isinstance(token, str) and len(board_id) <= 64 else None
-    grant = _grant(room, token) if room is not None else None
+    grant = await _grant(hub, room, token) if room is not None else None
     if room is None or grant is None:
         await _refuse(websocket, "unauthorized", "unknown board or wrong token", CLOSE_POLICY)
         return None
@@ -139,10 +139,17 @@ async def _greet(
     return room
 
 
-def _grant(room: Room, token: Any) -> TokenGrant | None:
+async def _grant(hub: Hub, room: Room, token: Any) -> TokenGrant | None:
+    """The token's grant on this board; one issued by another process (a join there) is
+    looked up in the database and kept (issue 13)."""
     hashed = hash_token(token)
     grant = room.grants.get(hashed)
-    if grant is None or not hmac.compare_digest(grant.hash, hashed):
+    if grant is None:
+        stored = await hub.storage.grant(hashed)
+        if stored is None or stored.board_id != room.board_id:
+            return None
+        grant = room.grants.setdefault(hashed, stored)
+    if not hmac.compare_digest(grant.hash, hashed):
         return None
     return grant
 

@@ -315,6 +315,8 @@ export class BoardConnection extends EventTarget {
     this.seq = frame.seq;
     // a timer belongs to its phase (the server clears it too; this drops it at once)
     if (frame.event.kind === "phase.changed") this.timer = null;
+    // issue 13: the timer is an event; the display reads `conn.timer`
+    if (frame.event.kind === "timer.set") this.timer = this.state.timer;
     this.emit("change", { event: frame.event });
   }
 

@@ -25,6 +25,7 @@ export function fromSnapshot(snapshot) {
     column.proposals ??= [];
   }
   state.board.sharing ??= null;
+  state.timer ??= null; // issue 13: the phase timer is part of the state (older servers: none)
   state.mine = ownShare(snapshot.mine);
   state.share = roomShare(snapshot.counts);
   state.counts = score(state);
@@ -214,6 +215,7 @@ export function apply(state, event, meId) {
       state.prompt = event.text;
       break;
     case "phase.changed": {
+      state.timer = null; // issue 13: a timer belongs to its phase
       state.phase_index = event.index;
       state.phase = event.phase;
       state.phase_log.push({ phase: event.phase, at: event.at });
@@ -373,6 +375,10 @@ export function apply(state, event, meId) {
         decide_by: event.decide_by,
         status: event.status,
       };
+      break;
+    // --- issue 13: the phase timer as an event (seconds 0 clears it) ---
+    case "timer.set":
+      state.timer = event.seconds ? { ends_at: event.ends_at, seconds: event.seconds } : null;
       break;
     default:
       // issue-15: the follow-up loop's events; any other kind this client does not know

@@ -375,3 +375,20 @@ test("an anonymous board's rankings: counts from the server, no one named but me
   assert.deepEqual([state.counts.rankers, state.counts.rankings], [1, 2]);
   assert.deepEqual(rankingsPerCriterion(state), { Impact: 1, Effort: 1 });
 });
+
+// --- issue 13: the phase timer as an event ---
+test("timer.set sets and clears the timer; a phase change drops it; old snapshots have none", () => {
+  const state = fromSnapshot(snapshot());
+  assert.equal(state.timer, null);
+  apply(state, { kind: "timer.set", ends_at: 1060, seconds: 60 }, "me");
+  assert.deepEqual(state.timer, { ends_at: 1060, seconds: 60 });
+  apply(state, { kind: "timer.set", ends_at: 1010, seconds: 0 }, "me");
+  assert.equal(state.timer, null);
+  apply(state, { kind: "timer.set", ends_at: 2000, seconds: 300 }, "me");
+  apply(state, { kind: "phase.changed", previous: "ignite", phase: "generate", index: 1, at: 1100 }, "me");
+  assert.equal(state.timer, null);
+  const withTimer = fromSnapshot(snapshot({ timer: { ends_at: 5, seconds: 5 } }));
+  assert.deepEqual(withTimer.timer, { ends_at: 5, seconds: 5 });
+  apply(withTimer, { kind: "some.future_kind", x: 1 }, "me"); // unknown kinds change nothing
+  assert.deepEqual(withTimer.timer, { ends_at: 5, seconds: 5 });
+});
