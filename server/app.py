@@ -16,6 +16,7 @@ from starlette.routing import WebSocketRoute
 from . import access, http_api, pages
 from .catalog import builtin_games
 from .config import Settings
+from .fanouts import make_fanout
 from .hub import Hub
 from .storage import UNREACHABLE, Storage, StorageUnavailable
 from .ws_endpoint import board_socket
@@ -26,15 +27,19 @@ log = logging.getLogger("gamestorm")
 def build_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     storage = Storage(settings.db_url)
+    # in this process, or Redis between the processes serving the same boards
+    fanout = make_fanout(settings.fanout_url)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await storage.open()
+        await fanout.start()
         app.state.hub.start()
         try:
             yield
         finally:
             await app.state.hub.close()
+            await fanout.close()
             await storage.close()
 
     app = Starlette(
@@ -52,7 +57,7 @@ def build_app(settings: Settings | None = None) -> Starlette:
         },
     )
     app.state.settings = settings
-    app.state.hub = Hub(storage, builtin_games(), settings)
+    app.state.hub = Hub(storage, builtin_games(), settings, fanout=fanout)
     app.state.join_throttle = http_api.JoinThrottle(
         settings.failed_joins,
         settings.failed_joins_window,

@@ -118,6 +118,11 @@ class Proposal(Generic[J]):
     grants: list[TokenGrant]
     outcomes: list[tuple[J, list[dict[str, Any]] | games.Rejection]]
 
+    @property
+    def rejected(self) -> bool:
+        """Some command of the batch was refused."""
+        return any(isinstance(outcome, games.Rejection) for _, outcome in self.outcomes)
+
 
 @dataclass(frozen=True, slots=True)
 class PresenceFrames:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import cast
 from urllib.parse import urlsplit
 
+from .fanout_local import InProcessFanout
 from .seams import Fanout
 
 #: What ``--fanout`` accepts for "this process only", besides leaving it out.
@@ -35,9 +34,7 @@ def make_fanout(url: str | None) -> Fanout:
     """The fan-out for ``Settings.fanout_url``; raises ValueError for an unknown URL."""
     checked = check_fanout_url(url)
     if checked is None:
-        # imported by name: fanout_local is the room driver's, and comes with it
-        local = importlib.import_module(".fanout_local", __package__)
-        return cast(Fanout, local.InProcessFanout())
+        return InProcessFanout()
     from .fanout_redis import RedisFanout
 
     return RedisFanout(checked)

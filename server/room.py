@@ -45,7 +45,7 @@ from .connection import CLOSE_INTERNAL, CLOSE_SIGNED_OUT, Connection
 from .fanout_link import FanoutLink
 from .fanout_local import InProcessFanout
 from .seams import EventLog, Fanout, LogConflict, Published, Subscription
-from .storage import Storage, TokenGrant
+from .storage import UNREACHABLE, Storage, TokenGrant
 from .wire import encode, error_frame
 
 log = logging.getLogger("gamestorm.room")
@@ -109,6 +109,8 @@ class Room:
         default_factory=lambda: asyncio.Queue(maxsize=10_000)
     )
     broken: bool = False
+    #: The database went away mid-batch: fold the state again before deciding anything.
+    _stale: bool = False
     #: Shutting down: queued commands still run, new ones are refused.
     stopping: bool = False
     #: Command rate per participant id, shared by all of their sockets.
@@ -117,6 +119,10 @@ class Room:
     last_used: float = 0.0
     #: Counters for tests and /healthz.
     conflicts: int = 0
+    #: Refusals decided again because the log had moved on (see ``_newer_in_log``).
+    stale_refusals: int = 0
+    #: Other processes serve this board too (a message or signal from one came).
+    _peers: bool = False
     gap_fills: int = 0
     log_reads: int = 0
     _writer: asyncio.Task[None] | None = None
@@ -275,10 +281,16 @@ class Room:
                     break
                 item = self.queue.get_nowait()
             try:
+                if self._stale:
+                    await self._reload_stale()
                 await self._catch_up()
                 if batch:
                     await self._run_batch(batch)
                 self._welcome_held()
+            except UNREACHABLE as error:
+                # the database is away (restarting, network): nothing of this batch was
+                # kept; the clients stay, the next batch tries again
+                self._unreachable(batch, error)
             except Exception:
                 log.exception("board %s: a batch failed; reloading the board", self.board_id)
                 self._break(batch)
@@ -288,6 +300,8 @@ class Room:
         for _attempt in range(APPEND_ATTEMPTS):
             proposal = self.core.decide(batch, time.time())
             if not proposal.events:
+                if self._peers and proposal.rejected and await self._newer_in_log():
+                    continue  # refused against an old state: decide again on the new one
                 self._carry(self.core.committed(proposal))
                 return
             try:
@@ -334,7 +348,11 @@ class Room:
             len(batch),
             error,
         )
-        logged = await self.log.read(self.board_id, 0)
+        try:
+            logged = await self.log.read(self.board_id, 0)
+        except UNREACHABLE as unreachable:
+            self._unreachable(batch, unreachable)
+            return
         if len(logged) != proposal.expected_seq - 1:
             raise RuntimeError(
                 f"the log has {len(logged)} events, expected {proposal.expected_seq - 1}"
@@ -346,6 +364,44 @@ class Room:
             "changed: try again in a moment",
         )
         self._carry(self.core.refuse(batch, failure))
+
+    async def _newer_in_log(self) -> bool:
+        """Whether other processes committed what this one has not heard of yet (its
+        fan-out is a moment behind); if so, take it. A refusal (a phase moved on, a
+        note gone) must be decided against the board as the log has it, as an append
+        is: without this, a command sent just after a phase change on another process
+        would be refused for a phase the board has left."""
+        since = self.core.seq
+        self.log_reads += 1
+        events = await self.log.read(self.board_id, since)
+        if not events:
+            return False
+        self.stale_refusals += 1
+        self._carry(self.core.remote(since + 1, events))
+        return True
+
+    def _unreachable(self, batch: list[Job], error: BaseException) -> None:
+        """The database cannot be reached: every command of the batch gets the retryable
+        ``unavailable``; the state is folded again from the log before anything else is
+        decided or anyone welcomed (``_stale``), since it may hold what was not kept."""
+        if not self._stale:
+            log.error("board %s: the database cannot be reached: %s", self.board_id, error)
+        self._stale = True
+        self._inbox.clear()  # the reload reads it all from the log
+        failure = games.Rejection(
+            "unavailable",
+            "the database cannot be reached just now; nothing was changed: try again in a "
+            "moment",
+        )
+        self._carry(self.core.refuse(batch, failure))
+
+    async def _reload_stale(self) -> None:
+        """Fold the state again from the log once the database answers (raises while it
+        does not): events that did commit after all come out as the board's next ones."""
+        logged = await self.log.read(self.board_id, 0)
+        self._carry(self.core.reload(logged))
+        self._stale = False
+        log.warning("board %s: the database answers again; state reloaded", self.board_id)
 
     def _break(self, batch: list[Job]) -> None:
         """The state may be ahead of the database: stop, and let the hub reload the board."""
@@ -426,6 +482,7 @@ class Room:
         for a commit; else the writer takes it up (in seq order, after its batch)."""
         if message.origin == self.origin or self.broken or self.stopping:
             return
+        self._peers = True
         if message.first_seq + len(message.events) - 1 <= self.core.seq:
             return  # already read from the log
         if self.core.pending:
@@ -471,6 +528,8 @@ class Room:
                     self._last_poll_at = mono
                     self._poll_due = True
                     self._wake()
+            if self._stale:
+                self._wake()  # try the database again, even with nobody typing
             if self.clients and mono - self.link.last_signal_at >= self.presence_heartbeat:
                 self._signal_presence(force=True)
             now = time.time()
@@ -481,6 +540,7 @@ class Room:
     def _on_signal(self, origin: str, payload: dict[str, Any]) -> None:
         if origin == self.origin or self.broken or not isinstance(payload, dict):
             return
+        self._peers = True
         kind = payload.get("type")
         if kind == "presence":
             now = time.time()
@@ -552,6 +612,8 @@ class Room:
         self._presence_soon()
 
     def _welcome_held(self) -> None:
+        if self.core.pending:
+            return
         held, self._held = self._held, []
         for client, since in held:
             if not client.closing:

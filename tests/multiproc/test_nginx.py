@@ -73,7 +73,7 @@ class Nginx:
         assert check.returncode == 0, check.stderr
         self.process = subprocess.Popen(
             [binary, "-p", str(self.workdir), "-c", conf, "-g", "daemon off;"],
-            stderr=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
