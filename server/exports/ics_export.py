@@ -99,7 +99,9 @@ def _decision_dates(report: dict[str, Any]) -> list[DecisionDate]:
         if (d.key, d.day) not in seen:
             seen.add((d.key, d.day))
             out.append(d)
-    return sorted(out, key=lambda d: d.day)  # stable: an item's decide-by first
+    rank = {c["column_id"]: n for n, c in enumerate(report["candidates"])}
+    # by day, then in place order; stable, so an item's decide-by comes before its decide-on
+    return sorted(out, key=lambda d: (d.day, rank.get(d.key.rsplit(".", 1)[0], len(rank))))
 
 
 def render_ics(report: dict[str, Any], now: datetime.datetime | None = None) -> bytes:
