@@ -1,7 +1,10 @@
 """XLSX: the results as a workbook that needs no import dialog (openpyxl).
 
 Three sheets, named in the board's language: the ranking (one row per candidate), the
-follow-up (one row per selected item) and the notes (one row per visible note).
+follow-up (one row per selected item) and the notes (one row per visible note). Once the
+follow-up loop has recorded something (issue 15), three more after the follow-up: the
+proof of value (one row per followed item), the measures (one row per measured value)
+and the status and decisions (one row per status update, decision and parked item).
 Numbers are numbers, times are Excel date-times and dates Excel dates, and text is
 stored as text: every string cell gets the string type, so ``=1+1`` or
 ``+49 170 1234567`` is shown exactly as typed and never runs (no formula guard, no
@@ -22,6 +25,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .followup_render import has_history, term
 from .wording import followup_status_text, label_text, status_text, swap_reason, swap_text, words
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -80,7 +84,7 @@ def _ranking(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
 
 def _followup_rows(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """The follow-up sheet: a row per selected item (owner, next step, decide-by date,
-    status). The follow-up loop (issue 15) adds its columns and rows here."""
+    status), as ``followup.set`` wrote it; the follow-up loop's history has its own sheets."""
     w, lang = words(report["language"]), report["language"]
     head = [w["place"], w["candidate"], w["owner"], w["next_step"], w["decide_by"]]
     head += [w["followup_status"], w["column_id"]]
@@ -100,6 +104,79 @@ def _followup_rows(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
                 label_text(followup_status_text(status, lang)) if status else None,
                 c["column_id"],
             ]
+        )
+    return head, rows
+
+
+Sheet = tuple[list[str], list[list[Any]]]
+
+
+def _proof_rows(report: dict[str, Any]) -> Sheet:
+    """Issue 15: one row per followed item: its stage and where, when and by whom its
+    value is proven, the dates as dates."""
+    w, lang = words(report["language"]), report["language"]
+    head = [w["place"], w["candidate"], w["fate"], w["location"], w["area"], w["customer"]]
+    head += [w["start"], w["end"], w["steering"], w["decide_on"]]
+    head += [w["in_zone"].format(label=w["planned_at"], zone=report["timezone"])]
+    head += [w["column_id"]]
+    rows = []
+    for item in report["followup_history"]["items"]:
+        pov = item["proof_of_value"] or {}
+        row: list[Any] = [item["place"], item["name"], label_text(term(item["fate"], lang))]
+        row += [pov.get("place") or None, pov.get("area") or None, pov.get("customer") or None]
+        row += [local_day(pov.get("start")), local_day(pov.get("end"))]
+        row += [pov.get("steering") or None, local_day(item["decide_on"])]
+        row += [local_datetime(pov.get("at")), item["column_id"]]
+        rows.append(row)
+    return head, rows
+
+
+def _measure_rows(report: dict[str, Any]) -> Sheet:
+    """Issue 15: one row per measured value (a measure not measured yet: one row without
+    a value), the target and value as numbers."""
+    w, lang = words(report["language"]), report["language"]
+    head = [w["candidate"], w["measure"], w["measure_kind"], w["target"], w["unit"]]
+    head += [w["value"], w["measured_on"], w["note"]]
+    head += [w["in_zone"].format(label=w["recorded"], zone=report["timezone"])]
+    head += [w["measure_id"], w["column_id"]]
+    rows = []
+    for item in report["followup_history"]["items"]:
+        for m in item["measures"]:
+            first = [item["name"], m["label"], term(m["kind"], lang), m["target"], m["unit"]]
+            last = [m["measure_id"], item["column_id"]]
+            for v in m["values"] or [None]:
+                if v is None:
+                    rows.append([*first, None, None, None, None, *last])
+                    continue
+                measured = [v["value"], local_day(v["on"]), v["note"] or None]
+                rows.append([*first, *measured, local_datetime(v["at"]), *last])
+    return head, rows
+
+
+def _history_rows(report: dict[str, Any]) -> Sheet:
+    """Issue 15: each item's status updates and decisions by date, with note or reason,
+    then what became of each parked item (declined, taken up, in a new board)."""
+    w, lang = words(report["language"]), report["language"]
+    head = [w["candidate"], w["entry"], w["word"], w["date"], w["note_or_reason"]]
+    head += [w["in_zone"].format(label=w["recorded"], zone=report["timezone"])]
+    head += [w["new_board"], w["column_id"]]
+    history = report["followup_history"]
+    rows = []
+    for item in history["items"]:
+        entries = [
+            (s["on"], s["at"], "entry_status", s["status"], s["note"]) for s in item["statuses"]
+        ]
+        entries += [
+            (d["on"], d["at"], "entry_decision", d["decision"], d["reason"])
+            for d in item["decisions"]
+        ]
+        for on, at, entry, word, text in sorted(entries, key=lambda e: (e[0], e[1])):
+            row = [item["name"], w[entry], label_text(term(word, lang)), local_day(on)]
+            rows.append([*row, text or None, local_datetime(at), None, item["column_id"]])
+    for p in history["parked"]:
+        row = [p["name"], w["entry_parked"], label_text(term(p["fate"], lang)), None]
+        rows.append(
+            [*row, p["reason"] or None, local_datetime(p["at"]), p["board_id"], p["column_id"]]
         )
     return head, rows
 
@@ -170,11 +247,12 @@ def render_xlsx(report: dict[str, Any]) -> bytes:
     first = book.active
     assert first is not None
     book.remove(first)
-    for key, (head, rows) in (
-        ("sheet_ranking", _ranking(report)),
-        ("sheet_followup", _followup_rows(report)),
-        ("sheet_notes", _notes(report)),
-    ):
+    sheets = [("sheet_ranking", _ranking(report)), ("sheet_followup", _followup_rows(report))]
+    if has_history(report):  # issue-15: a board with nothing followed up stays as it was
+        sheets += [("sheet_proof", _proof_rows(report)), ("sheet_measures", _measure_rows(report))]
+        sheets.append(("sheet_history", _history_rows(report)))
+    sheets.append(("sheet_notes", _notes(report)))
+    for key, (head, rows) in sheets:
         _fill(book.create_sheet(sheet_title(w[key])), head, rows, lang)
     book.properties.title = report["board"]["title"]
     book.properties.language = lang

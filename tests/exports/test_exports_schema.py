@@ -11,6 +11,7 @@ from typing import Any
 import jsonschema
 import pytest
 from export_boards import COLUMNS, NAMES, play
+from export_loop import loop_table
 from export_more import many_candidates
 from test_exports_partial import partial_table
 
@@ -30,6 +31,8 @@ BOARDS: dict[str, Callable[[], BoardState]] = {
     "partial rankings, decided": lambda: partial_table().state,
     "partial rankings, undecided": lambda: partial_table(decide=False).state,
     "50 candidates": many_candidates,
+    "follow-up loop": lambda: loop_table().state,
+    "follow-up loop, German": lambda: loop_table(language="de", timezone="Europe/Berlin").state,
 }
 
 
@@ -108,9 +111,53 @@ def test_the_schema_rejects_a_broken_report(
 
 
 def test_fields_added_later_do_not_break_it(validator: jsonschema.protocols.Validator) -> None:
-    """The follow-up loop adds fields: objects allow more properties than listed."""
+    """A newer report may add fields: objects allow more properties than listed."""
     report = report_of(play())
-    report["followup_history"] = [{"at": "2026-02-01T10:00:00Z"}]
+    report["added_later"] = [{"at": "2026-02-01T10:00:00Z"}]
+    report["followup_history"]["added_later"] = True
     first = report["candidates"][0]
     first["followup"] = {**first["followup"], "proof_of_value": {"where": "Plant 3"}}
     assert validator.is_valid(report)
+
+
+# issue-15: the follow-up loop's history (``followup_history``, $defs/followup_history)
+
+
+@pytest.fixture(scope="module")
+def followed() -> dict[str, Any]:
+    return report_of(loop_table().state)
+
+
+def _item(r: dict[str, Any]) -> dict[str, Any]:
+    item: dict[str, Any] = r["followup_history"]["items"][0]
+    return item
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda r: _without(r, "followup_history"), "followup_history"),
+        (lambda r: _without(r, "followup_history", "decision_dates"), "decision_dates"),
+        (lambda r: _without(r, "followup_history", "items", 0, "measures"), "measures"),
+        (lambda r: _item(r)["decisions"][0].update(decision="maybe"), "decision"),
+        (lambda r: _item(r)["statuses"][0].update(status="stalled"), "status"),
+        (lambda r: _item(r)["measures"][0].update(kind="weight"), "kind"),
+        (lambda r: _item(r)["measures"][0]["values"][0].update(value="14,25"), "value"),
+        (lambda r: _item(r)["proof_of_value"].update(decide_on="30.06.2026"), "decide_on"),
+        (lambda r: _item(r).update(fate="forgotten"), "fate"),
+        (lambda r: r["followup_history"]["parked"][0].update(fate="lost"), "fate"),
+        (lambda r: r["followup_history"]["decision_dates"][0].update(decide_on=None), "decide_on"),
+    ],
+)
+def test_the_schema_rejects_a_broken_followup_history(
+    change: Callable[[dict[str, Any]], dict[str, Any] | None],
+    where: str,
+    followed: dict[str, Any],
+    validator: jsonschema.protocols.Validator,
+) -> None:
+    assert validator.is_valid(followed)
+    broken = copy.deepcopy(followed)
+    broken = change(broken) or broken  # _without answers a copy, update() changes in place
+    errors = list(validator.iter_errors(broken))
+    assert errors, f"a follow-up history broken at {where} passed"
+    assert any(where in (e.message + " ".join(map(str, e.absolute_path))) for e in errors)
