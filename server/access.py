@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import hmac
 import secrets
 import time
 from collections import deque
@@ -137,9 +136,8 @@ async def _caller(request: Request, role: str) -> tuple[Room, TokenGrant]:
         raise games.Rejection("unauthorized", "send Authorization: Bearer <token>")
     board_id = request.path_params["board_id"]
     room = await _hub(request).room(board_id) if len(board_id) <= 64 else None
-    hashed = hash_token(token.strip())
-    grant = room.grants.get(hashed) if room is not None else None
-    if room is None or grant is None or not hmac.compare_digest(grant.hash, hashed):
+    grant = await _hub(request).grant(room, token.strip()) if room is not None else None
+    if room is None or grant is None:
         raise games.Rejection("unauthorized", "unknown board or wrong token")
     if grant.role != role:
         raise games.Rejection("forbidden", f"only the {role} may do this")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import hmac
 import time
 import uuid
 import zoneinfo
@@ -120,6 +121,18 @@ class Hub:
             room.start()
             self.rooms[board_id] = room
             return room
+
+    async def grant(self, room: Room, token: str) -> TokenGrant | None:
+        """The token's grant on this board. One issued by another process (a join or an
+        invite redeemed there) is looked up in the database and kept (issue 13)."""
+        hashed = hash_token(token)
+        grant = room.grants.get(hashed)
+        if grant is None:
+            stored = await self.storage.grant(hashed)
+            if stored is None or stored.board_id != room.board_id:
+                return None
+            grant = room.grants.setdefault(hashed, stored)
+        return grant if hmac.compare_digest(grant.hash, hashed) else None
 
     def sync_status(self) -> dict[str, Any]:
         """For /healthz: this process, its fan-out, and how its live boards keep current

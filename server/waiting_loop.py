@@ -11,7 +11,6 @@ a ``followup.waiting_loop`` event links to the new one.
 from __future__ import annotations
 
 import asyncio
-import hmac
 from typing import Any
 
 from gamestorm import games
@@ -21,7 +20,6 @@ from gamestorm.games.followup_commands import LinkWaitingLoop
 
 from .hub import Hub
 from .room import Job, Room
-from .tokens import hash_token
 
 #: Options the new board takes from the old one unless the request names them.
 INHERITED = ("language", "timezone", "anonymous", "criteria", "top_n", "game")
@@ -40,9 +38,8 @@ async def closed_room(hub: Hub, board_id: Any, token: str) -> tuple[Room, str]:
             "unauthorized", "send the old board's facilitator token: Authorization: Bearer <token>"
         )
     room = await hub.room(board_id)
-    hashed = hash_token(token)
-    grant = room.grants.get(hashed) if room is not None else None
-    if room is None or grant is None or not hmac.compare_digest(grant.hash, hashed):
+    grant = await hub.grant(room, token) if room is not None else None
+    if room is None or grant is None:
         raise games.Rejection("unauthorized", "unknown board or wrong token")
     if grant.role != "facilitator":
         raise games.Rejection("forbidden", "only the facilitator starts a waiting loop")

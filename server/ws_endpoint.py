@@ -8,7 +8,6 @@ frame and a close with a policy code; anything unexpected -> logged, close 1011.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 import time
 from typing import Any
@@ -30,7 +29,6 @@ from .connection import (
 from .hub import Hub
 from .room import Job, Room
 from .storage import StorageUnavailable, TokenGrant
-from .tokens import hash_token
 from .wire import decode_object, encode, error_frame
 
 log = logging.getLogger("gamestorm.ws")
@@ -140,18 +138,7 @@ async def _greet(
 
 
 async def _grant(hub: Hub, room: Room, token: Any) -> TokenGrant | None:
-    """The token's grant on this board; one issued by another process (a join there) is
-    looked up in the database and kept (issue 13)."""
-    hashed = hash_token(token)
-    grant = room.grants.get(hashed)
-    if grant is None:
-        stored = await hub.storage.grant(hashed)
-        if stored is None or stored.board_id != room.board_id:
-            return None
-        grant = room.grants.setdefault(hashed, stored)
-    if not hmac.compare_digest(grant.hash, hashed):
-        return None
-    return grant
+    return await hub.grant(room, token) if isinstance(token, str) else None
 
 
 async def _serve(websocket: Any, settings: Settings, room: Room, conn: Connection) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import orjson
 import pytest
 
@@ -330,3 +331,29 @@ async def test_postgres_restart_gives_a_retryable_error_then_resumes(
     assert [e for p in spread.people for e in p.errors.values()] == []
     await assert_one_truth(spread, nodes.db_url, start)  # type: ignore[attr-defined]
     await close_all(spread)
+
+
+async def test_tokens_made_on_one_process_work_on_every_other(cluster: Cluster) -> None:
+    """A join, a facilitator link or an invite may reach any process: the token is looked
+    up in the database where the process has not heard of it."""
+    board = await create_board(cluster[0].base_url)
+    auth = {"Authorization": f"Bearer {board['facilitator_token']}"}
+    joined = await join(cluster[1].base_url, board["join_code"], "Ann")
+    async with httpx.AsyncClient(timeout=10) as http:
+        export = await http.get(
+            f"{cluster[2].base_url}/api/boards/{board['board_id']}/export.json", headers=auth
+        )
+        assert export.status_code == 200, export.text
+        invite = await http.post(
+            f"{cluster[1].base_url}/api/boards/{board['board_id']}/facilitator-invites",
+            headers=auth,
+        )
+        wrong = await http.get(
+            f"{cluster[2].base_url}/api/boards/{board['board_id']}/export.json",
+            headers={"Authorization": "Bearer not-a-token"},
+        )
+    assert invite.status_code in (200, 201), invite.text
+    assert wrong.status_code == 401
+    ann = await BoardClient.connect(cluster[2].ws_url, board["board_id"], joined["token"])
+    assert ann.welcome is not None and ann.you["name"] == "Ann"
+    await ann.close()
