@@ -4,13 +4,12 @@ All user text goes through ``md``: line breaks become spaces (a table cell or li
 one line) and every character that could start markup is backslash-escaped, so a note
 cannot become a heading, a link, raw HTML or an extra table column.
 
-A URL or e-mail address a participant typed stays as typed and clickable: it is written
-as an autolink (``<https://example.org/a_b?x=1&y=*~(z)>``), inside which nothing is
-escaped, so GFM renderers (cmark-gfm, markdown-it with linkify) show it without a
-backslash and link to exactly that address. ``www.`` addresses, which have no scheme for
-an autolink, become ``[www.example.org](<http://www.example.org>)`` as GFM would link
-them. Like GFM, trailing punctuation (``.``, ``,``, ``)`` without its ``(``) is not part
-of the address.
+A URL or e-mail address a participant typed is shown as the plain text it is, intact:
+a code span (```https://example.org/a_b?x=1&y=*~(z)```), inside which nothing is escaped,
+so GFM renderers (cmark-gfm, markdown-it with linkify) show it without a backslash and do
+not make a live link of what a participant typed (issue 16: a report is no place for
+someone else's links; the reader can still copy the address exactly). Like GFM, trailing
+punctuation (``.``, ``,``, ``)`` without its ``(``) is not part of the address.
 """
 
 from __future__ import annotations
@@ -49,7 +48,6 @@ _LINKISH = re.compile(
     r"|[^\s`|@<>()\[\]]+@[^\s`|@<>()\[\]]+\.[a-z]{2,}[^\s`|<>]*"
 )
 _TRAILING = ".,:;!?'\"*_~"
-_EMAIL = re.compile(r"(?i)[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+")
 
 
 def _trim(url: str) -> str:
@@ -60,17 +58,14 @@ def _trim(url: str) -> str:
 
 
 def _link(url: str) -> str:
-    """An address as a link whose target is exactly what was typed."""
-    if url.lower().startswith("www."):
-        return "[" + _INLINE.sub(r"\\\1", url) + f"](<http://{url}>)"
-    if "://" in url or url.lower().startswith("mailto:") or _EMAIL.fullmatch(url):
-        return f"<{url}>"
-    return _INLINE.sub(r"\\\1", url)
+    """An address as a code span: exactly what was typed, never a live link (the
+    pattern stops at a backtick or a pipe, so neither can end the span early)."""
+    return f"`{url}`"
 
 
 def md(text: str | None, empty: str = "") -> str:
     """User text as inert inline Markdown on one line; ``empty`` for None or blank;
-    a typed URL or e-mail address as a link to exactly that address."""
+    a typed URL or e-mail address as a code span of exactly that address."""
     if text is None:
         return empty
     line = " ".join(text.split())

@@ -205,7 +205,7 @@ async def test_share_link_for_a_stakeholder_and_the_projector_link_on_another_ma
         await console.screenshot(path=str(screenshots / "07-console-share.png"), full_page=True)
         await boss.screenshot(path=str(screenshots / "08-shared-results.png"), full_page=True)
         async with boss.expect_download() as download_info:
-            await boss.locator(".exports button", has_text="CSV").click()
+            await boss.get_by_role("button", name="CSV", exact=True).click()
         download = await download_info.value
         saved = await download.path()
         assert saved is not None and "klare Ziele" in saved.read_text(encoding="utf-8-sig")

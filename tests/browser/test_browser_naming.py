@@ -175,7 +175,7 @@ async def test_participants_propose_the_facilitator_decides_and_names_reach_the_
         await no_horizontal_scroll(ana)
 
         async with console.expect_download() as download_info:
-            await console.locator(".exports button", has_text="CSV").click()
+            await console.get_by_role("button", name="CSV", exact=True).click()
         saved = await (await download_info.value).path()
         assert saved is not None
         rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))

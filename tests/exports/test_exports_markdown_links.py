@@ -1,11 +1,10 @@
-"""Typed URLs survive the Markdown export: a GFM-like renderer (markdown-it-py with
-linkify) links each to exactly the address typed, with no visible backslash, while other
-Markdown in notes stays escaped."""
+"""Typed URLs survive the Markdown export intact: a GFM-like renderer (markdown-it-py
+with linkify) shows each exactly as typed, with no visible backslash and as plain text,
+not a live link (issue 16), while other Markdown in notes stays escaped."""
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
-from urllib.parse import unquote
 
 import pytest
 from export_boards import play
@@ -21,7 +20,6 @@ URLS = [
     "https://example.com/*star*/~tilde~/path?q=a*b&r=~x#frag_1",
     "http://example.net/search?q=gamestorm&lang=de_DE&sort=-date",
 ]
-#: markdown-it percent-encodes ``[`` and ``]`` in an href (the same address, RFC 3986).
 BRACKETS = "https://x.org/%C3%BC_(1)_[2]"
 
 
@@ -30,13 +28,21 @@ class Links(HTMLParser):
         super().__init__()
         self.hrefs: list[str] = []
         self.text: list[str] = []
+        self.code: list[str] = []
+        self._in_code = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "a":
             self.hrefs.append(dict(attrs).get("href") or "")
+        self._in_code = tag == "code"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_code = False
 
     def handle_data(self, data: str) -> None:
         self.text.append(data)
+        if self._in_code:
+            self.code.append(data)
 
 
 def rendered(markdown: str) -> Links:
@@ -47,36 +53,38 @@ def rendered(markdown: str) -> Links:
 
 
 @pytest.mark.parametrize("url", URLS)
-def test_a_url_in_a_sentence_links_to_itself(url: str) -> None:
+def test_a_url_in_a_sentence_shows_as_typed(url: str) -> None:
     links = rendered(md(f"See {url}, then *ask* _us_."))
-    assert links.hrefs == [url]
+    assert links.hrefs == [], "no live link to what a participant typed"
+    assert links.code == [url]
     text = "".join(links.text).strip()
     assert text == f"See {url}, then *ask* _us_.", "no backslash shows, emphasis stays text"
 
 
-def test_brackets_reach_the_same_address() -> None:
+def test_brackets_stay_as_typed() -> None:
     links = rendered(md(f"See {BRACKETS} now"))
-    assert [unquote(h) for h in links.hrefs] == [unquote(BRACKETS)]
-    assert "".join(links.text).strip() == f"See {unquote(BRACKETS)} now"  # shown decoded
+    assert links.hrefs == [] and links.code == [BRACKETS]
+    assert "".join(links.text).strip() == f"See {BRACKETS} now"
 
 
 def test_www_and_mail_addresses() -> None:
     links = rendered(md("Mail ann_b@example.org or see www.example.org/a_b (soon)."))
-    assert links.hrefs == ["mailto:ann_b@example.org", "http://www.example.org/a_b"]
+    assert links.hrefs == []
+    assert links.code == ["ann_b@example.org", "www.example.org/a_b"]
     assert (
         "".join(links.text).strip() == "Mail ann_b@example.org or see www.example.org/a_b (soon)."
     )
 
 
-def test_every_url_in_the_report_keeps_its_href_in_tables_and_lists() -> None:
+def test_every_url_in_the_report_is_intact_in_tables_and_lists() -> None:
     texts = {"note-1": f"Docs: {URLS[0]}", "note-4": URLS[2], "note-5": f"({URLS[1]})"}
     texts["note-6"] = f"Later: {URLS[3]}"  # the parking lot
     state = with_texts(texts)
     body = render(state, "md")[0].decode()
     links = rendered(body)
+    assert links.hrefs == []
     for url in URLS:
-        assert url in links.hrefs, url
-    assert not [h for h in links.hrefs if "\\" in h]
+        assert url in links.code, url
     assert "\\_" not in "".join(links.text)
 
 
