@@ -48,6 +48,21 @@ EVENT_HEAD = '{"type":"event",'
 BATCH_MAX_EVENTS = 500
 
 
+def batch_frames(frames: list[str]) -> list[str]:
+    """Event frames (``{"type":"event",...}``) as ``events`` frames of at most
+    ``BATCH_MAX_EVENTS`` each: what a ``?batch=1`` client gets for one commit."""
+    skip = len(EVENT_HEAD)
+    out = []
+    for start in range(0, len(frames), BATCH_MAX_EVENTS):
+        part = frames[start : start + BATCH_MAX_EVENTS]
+        if len(part) == 1:
+            out.append(part[0])
+            continue
+        items = ",".join("{" + f[skip:] for f in part)
+        out.append('{"type":"events","events":[' + items + "]}")
+    return out
+
+
 class Connection:
     def __init__(
         self,
@@ -107,11 +122,12 @@ class Connection:
         is writable, it finishes without suspending, so no task wakes per client per
         event (py-spy: a third of the fan-out). If it does suspend (the socket's buffer is
         full), the pump finishes it and later frames queue behind it, in order. A batch
-        client's frames always go through the outbox, where the pump merges them.
+        client's frames are written at once too when nothing waits; once frames queue
+        (a slow socket), the pump merges the waiting events into one frame.
         """
         if self._close is not None or self._dead:
             return
-        if not self.batch and not self.outbox and self._pending is None and not self._sending:
+        if not self.outbox and self._pending is None and not self._sending:
             coro = self.websocket.send_text(frame)
             try:
                 waiting = coro.send(None)

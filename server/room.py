@@ -41,7 +41,7 @@ from .board_core import (
     Reply,
 )
 from .buckets import TokenBucket
-from .connection import CLOSE_INTERNAL, CLOSE_SIGNED_OUT, Connection
+from .connection import CLOSE_INTERNAL, CLOSE_SIGNED_OUT, Connection, batch_frames
 from .fanout_link import FanoutLink
 from .fanout_local import InProcessFanout
 from .seams import EventLog, Fanout, LogConflict, Published, Subscription
@@ -427,19 +427,20 @@ class Room:
     # -- effects ----------------------------------------------------------------------
 
     def _carry(self, effects: list[Effect]) -> None:
-        """Do what the core asks: no per-client work but appending pre-encoded strings."""
+        """Do what the core asks: no per-client work but appending pre-encoded strings.
+
+        The events of one commit go out first, then the acks (so a sender holds its
+        events before its ack): to a ``?batch=1`` client as one ``events`` frame per
+        commit, encoded once per variant, to others one frame per event.
+        """
         clients = self.clients
+        broadcasts = [e for e in effects if isinstance(e, Broadcast)]
+        if broadcasts:
+            self._broadcast(broadcasts)
         for effect in effects:
             if isinstance(effect, Broadcast):
-                public = effect.public
-                if effect.private is None:
-                    for client in clients:
-                        client.send(public)
-                else:
-                    private, owner = effect.private, effect.owner
-                    for client in clients:
-                        client.send(private if client.viewer_id == owner else public)
-            elif isinstance(effect, Reply):
+                continue
+            if isinstance(effect, Reply):
                 if effect.rejection is not None:
                     self._reply_error(effect.job, effect.rejection)
                 else:
@@ -455,6 +456,34 @@ class Room:
             elif isinstance(effect, NeedLog):
                 self._poll_due = True
                 self._wake()
+
+    def _broadcast(self, broadcasts: list[Broadcast]) -> None:
+        clients = self.clients
+        if len(broadcasts) == 1:
+            only = broadcasts[0]
+            if only.private is None:
+                for client in clients:
+                    client.send(only.public)
+            else:
+                for client in clients:
+                    client.send(only.for_viewer(client.viewer_id))
+            return
+        owners = {b.owner for b in broadcasts if b.private is not None}
+        combined = batch_frames([b.public for b in broadcasts])
+        own: dict[str, list[str]] = {}
+        for client in clients:
+            viewer = client.viewer_id
+            if not client.batch:
+                for b in broadcasts:
+                    client.send(b.for_viewer(viewer))
+                continue
+            frames = combined
+            if viewer in owners:
+                frames = own.get(viewer) or own.setdefault(
+                    viewer, batch_frames([b.for_viewer(viewer) for b in broadcasts])
+                )
+            for frame in frames:
+                client.send(frame)
 
     def _reply_ack(self, job: Job, seq: int) -> None:
         if job.future is not None and not job.future.done():

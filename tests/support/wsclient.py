@@ -52,9 +52,16 @@ class BoardClient:
 
     @classmethod
     async def connect(
-        cls, ws_url: str, board_id: str, token: str, since: int | None = 0, name: str = ""
+        cls,
+        ws_url: str,
+        board_id: str,
+        token: str,
+        since: int | None = 0,
+        name: str = "",
+        batch: bool = False,
     ) -> BoardClient:
-        ws = await websockets.connect(f"{ws_url}/ws/{board_id}", max_size=None)
+        query = "?batch=1" if batch else ""
+        ws = await websockets.connect(f"{ws_url}/ws/{board_id}{query}", max_size=None)
         client = cls(ws, name)
         await ws.send(json.dumps({"type": "hello", "token": token, "since": since}))
         await client.wait_for(lambda c: c.welcome is not None or c.closed is not None)
@@ -92,6 +99,9 @@ class BoardClient:
                 self.seq = frame["seq"]
         elif kind == "event":
             self._event(frame["seq"], frame["event"])
+        elif kind == "events":  # ?batch=1: several events in one frame
+            for item in frame["events"]:
+                self._event(item["seq"], item["event"])
 
     def _event(self, seq: int, event: dict[str, Any]) -> None:
         if seq != self.seq + 1:
