@@ -118,6 +118,15 @@ class ClusterTarget:
             out[b] = int(top)
         return out
 
+    def sync_counts(self) -> dict[str, int]:
+        """Appends lost to another process and refusals decided again, over all."""
+        out = {"conflicts": 0, "stale_refusals": 0}
+        for port in self._ports:
+            sync = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).json()["sync"]
+            for key in out:
+                out[key] += int(sync.get(key, 0))
+        return out
+
     def stop(self) -> str:
         for process in self.processes:
             if process.poll() is None:
@@ -151,6 +160,7 @@ class ClusterBench(Bench):
                 target, [board], mode="drive", rate=a.rate, duration=a.duration,
                 stalled=a.stalled, batch=a.batch,
             )  # fmt: skip
+            result.update(target.sync_counts())
         finally:
             self.stop(target)
         result.update({"rate": a.rate, "duration_s": a.duration, "processes": size})
@@ -171,6 +181,7 @@ class ClusterBench(Bench):
                 target, boards, mode="drive", rate=a.board_rate * a.boards,
                 duration=a.duration, stalled=0, batch=a.batch,
             )  # fmt: skip
+            result.update(target.sync_counts())
         finally:
             self.stop(target)
         result.update({"rate": a.board_rate * a.boards, "processes": size})

@@ -143,6 +143,10 @@ class Hub:
             "fanout": self.fanout.status(),
             "mode": "fanout" if self.fanout.healthy else "polling",
             "boards_polling": modes.count("polling"),
+            # appends lost to another process's (decided again), and refusals decided
+            # again on a newer log, over the boards live now
+            "conflicts": sum(room.conflicts for room in self.rooms.values()),
+            "stale_refusals": sum(room.stale_refusals for room in self.rooms.values()),
         }
 
     def start(self) -> None:
