@@ -90,3 +90,8 @@ class Settings:
     #: process's silent presence no longer counts.
     presence_heartbeat: float = 5.0
     presence_expiry: float = 15.0
+    # issue-14: the fan-out tick
+    #: While a board is busy, events committed within this many seconds go out together
+    #: (one frame per ``?batch=1`` client, encoded once per variant); a commit on a board
+    #: quiet for this long goes out at once. 0: every commit at once.
+    fanout_tick: float = 0.02

@@ -116,6 +116,7 @@ class Hub:
                 poll_safety=self.settings.poll_safety,
                 presence_heartbeat=self.settings.presence_heartbeat,
                 presence_expiry=self.settings.presence_expiry,
+                fanout_tick=self.settings.fanout_tick,
             )
             room.last_used = time.monotonic()
             room.start()

@@ -97,6 +97,12 @@ class Room:
     poll_safety: float = 5.0
     presence_heartbeat: float = 5.0
     presence_expiry: float = 15.0
+    #: The fan-out tick (``Settings.fanout_tick``): while a board is busy, what commits
+    #: within one tick goes out together (one frame per batch client); 0: every commit
+    #: at once. A quiet board's commit goes out at once either way.
+    fanout_tick: float = 0.0
+    _tick_effects: list[Effect] | None = None
+    _last_flush: float = 0.0
     #: Participant id -> when their last socket closed (``time.time()``); absent: online,
     #: or not seen since the room loaded (then offline since ``loaded_at``).
     offline_since: dict[str, float] = field(default_factory=dict)
@@ -202,6 +208,7 @@ class Room:
                 self._writer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._writer
+        self._end_tick()
         if self._presence_handle is not None:
             self._presence_handle.cancel()
         await self.link.flushed(2.0)  # hand the last events to the fan-out
@@ -405,6 +412,7 @@ class Room:
 
     def _break(self, batch: list[Job]) -> None:
         """The state may be ahead of the database: stop, and let the hub reload the board."""
+        self._end_tick()  # committed: acks and events still go out
         self.broken = True
         self._unsubscribe()
         failure = games.Rejection("rate_limited", "the board is reloading; send it again")
@@ -427,6 +435,32 @@ class Room:
     # -- effects ----------------------------------------------------------------------
 
     def _carry(self, effects: list[Effect]) -> None:
+        """Do what the core asks, at once when the board was quiet for a tick, else with
+        everything else of the current tick, when it ends (``fanout_tick``): the fan-out
+        then costs per tick, not per event."""
+        if self.fanout_tick <= 0:
+            self._do(effects)
+            return
+        if self._tick_effects is not None:
+            self._tick_effects.extend(effects)
+            return
+        mono = time.monotonic()
+        wait = self._last_flush + self.fanout_tick - mono
+        if wait <= 0:
+            self._last_flush = mono
+            self._do(effects)
+            return
+        self._tick_effects = list(effects)
+        asyncio.get_running_loop().call_later(wait, self._end_tick)
+
+    def _end_tick(self) -> None:
+        """Send what the tick gathered (also before a welcome, which already holds it)."""
+        effects, self._tick_effects = self._tick_effects, None
+        if effects is not None:
+            self._last_flush = time.monotonic()
+            self._do(effects)
+
+    def _do(self, effects: list[Effect]) -> None:
         """Do what the core asks: no per-client work but appending pre-encoded strings.
 
         The events of one commit go out first, then the acks (so a sender holds its
@@ -634,6 +668,7 @@ class Room:
         self._welcome(client, since)
 
     def _welcome(self, client: Connection, since: int | None) -> None:
+        self._end_tick()  # the welcome holds the gathered events: send them to the rest first
         you = {"id": client.viewer_id, "name": client.name, "role": client.role}
         client.send(self.core.welcome(you, since, time.time()))
         self.clients.add(client)

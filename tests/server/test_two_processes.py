@@ -42,6 +42,7 @@ class Socket:
     grant_hash: str = ""
     typing: bool = False
     closing: bool = False
+    batch: bool = False
     closed_with: int | None = None
     frames: list[dict[str, Any]] = field(default_factory=list)
 
@@ -98,7 +99,10 @@ async def pair(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
 
 
 async def _pair(url: str) -> AsyncIterator[Pair]:
-    settings = Settings(poll_interval=0.05, poll_safety=30.0, presence_heartbeat=0.2)
+    # fanout_tick=0: frames go out with the commit, so a test reads them once states match
+    settings = Settings(
+        poll_interval=0.05, poll_safety=30.0, presence_heartbeat=0.2, fanout_tick=0.0
+    )
     fanout = InProcessFanout()
     storages = (Storage(url), Storage(url))
     for storage in storages:
