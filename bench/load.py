@@ -96,7 +96,8 @@ class BenchClient:
             while pos >= 0:
                 end = payload.index(b",", pos + 7)
                 nxt = payload.find(SEQ_KEY, end)
-                stop = nxt if nxt >= 0 else len(payload)
+                # the item alone: without the comma before the next, or the closing "]}"
+                stop = nxt - 1 if nxt >= 0 else len(payload) - 2
                 self._event(int(payload[pos + 7 : end]), now, payload, pos, stop)
                 pos = nxt
             return
