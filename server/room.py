@@ -397,8 +397,7 @@ class Room:
         self._inbox.clear()  # the reload reads it all from the log
         failure = games.Rejection(
             "unavailable",
-            "the database cannot be reached just now; nothing was changed: try again in a "
-            "moment",
+            "the database cannot be reached just now; nothing was changed: try again in a moment",
         )
         self._carry(self.core.refuse(batch, failure))
 
@@ -439,7 +438,7 @@ class Room:
         everything else of the current tick, when it ends (``fanout_tick``): the fan-out
         then costs per tick, not per event."""
         if self.fanout_tick <= 0:
-            self._do(effects)
+            self._carry_now(effects)
             return
         if self._tick_effects is not None:
             self._tick_effects.extend(effects)
@@ -448,7 +447,7 @@ class Room:
         wait = self._last_flush + self.fanout_tick - mono
         if wait <= 0:
             self._last_flush = mono
-            self._do(effects)
+            self._carry_now(effects)
             return
         self._tick_effects = list(effects)
         asyncio.get_running_loop().call_later(wait, self._end_tick)
@@ -458,9 +457,9 @@ class Room:
         effects, self._tick_effects = self._tick_effects, None
         if effects is not None:
             self._last_flush = time.monotonic()
-            self._do(effects)
+            self._carry_now(effects)
 
-    def _do(self, effects: list[Effect]) -> None:
+    def _carry_now(self, effects: list[Effect]) -> None:
         """Do what the core asks: no per-client work but appending pre-encoded strings.
 
         The events of one commit go out first, then the acks (so a sender holds its

@@ -28,7 +28,7 @@ from .connection import (
 )
 from .hub import Hub
 from .room import Job, Room
-from .storage import StorageUnavailable, TokenGrant
+from .storage import StorageUnavailable
 from .wire import decode_object, encode, error_frame
 
 log = logging.getLogger("gamestorm.ws")
@@ -102,7 +102,7 @@ async def _greet(
         )
         return None
     room = await hub.room(board_id) if isinstance(token, str) and len(board_id) <= 64 else None
-    grant = await _grant(hub, room, token) if room is not None else None
+    grant = await hub.grant(room, token) if room is not None and isinstance(token, str) else None
     if room is None or grant is None:
         await _refuse(websocket, "unauthorized", "unknown board or wrong token", CLOSE_POLICY)
         return None
@@ -135,10 +135,6 @@ async def _greet(
     room.attach(conn, since)
     conn.start()
     return room
-
-
-async def _grant(hub: Hub, room: Room, token: Any) -> TokenGrant | None:
-    return await hub.grant(room, token) if isinstance(token, str) else None
 
 
 async def _serve(websocket: Any, settings: Settings, room: Room, conn: Connection) -> None:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from support.live import ROOT, LiveServer
-from support.scenario import open_workshop
+from support.scenario import open_workshop, two_columns_ranked
 
 
 def gamestorm(*args: str) -> subprocess.CompletedProcess[bytes]:
@@ -26,20 +26,7 @@ async def test_export_command_agrees_with_the_http_export(
     own_server: LiveServer, tmp_path: Path
 ) -> None:
     w = await open_workshop(own_server, names=("Ann", "Ben"), top_n=1)
-    ann, ben = w.participants
-    await w.advance("ignite")
-    await ann.ok("note.create", note_id="n1", text="Kunden anrufen")
-    await ben.ok("note.create", note_id="n2", text='=HYPERLINK("x")')
-    await w.advance("generate")
-    await ann.ok("column.create", column_id="c1")
-    await ann.ok("column.create", column_id="c2")
-    await ann.ok("note.move", note_id="n1", column_id="c1", index=0)
-    await ann.ok("note.move", note_id="n2", column_id="c2", index=0)
-    await w.advance("affinity")
-    await w.pass_name()
-    await ann.ok("ranking.submit", criterion="impact", order=["c2", "c1"])
-    await ben.ok("ranking.submit", criterion="impact", order=["c2", "c1"])
-    await w.advance("rank")
+    await two_columns_ranked(w, ("Kunden anrufen", '=HYPERLINK("x")'), (["c2", "c1"], ["c2", "c1"]))
     await w.close()
     own_server.stop()
 

@@ -12,7 +12,7 @@ import pandas as pd
 from icalendar import Calendar
 
 from support.live import LiveServer
-from support.scenario import open_workshop
+from support.scenario import open_workshop, two_columns_ranked
 
 
 async def test_downloads_in_every_new_shape(live_server: LiveServer) -> None:
@@ -25,20 +25,7 @@ async def test_downloads_in_every_new_shape(live_server: LiveServer) -> None:
         timezone="Europe/Berlin",
     )
     fac = w.facilitator
-    ann, ben = w.participants
-    await w.advance("ignite")
-    await ann.ok("note.create", note_id="n1", text="+49 170 1234567")
-    await ben.ok("note.create", note_id="n2", text="=1+1")
-    await w.advance("generate")
-    await ann.ok("column.create", column_id="c1")
-    await ann.ok("column.create", column_id="c2")
-    await ann.ok("note.move", note_id="n1", column_id="c1", index=0)
-    await ann.ok("note.move", note_id="n2", column_id="c2", index=0)
-    await w.advance("affinity")
-    await w.pass_name()
-    await ann.ok("ranking.submit", criterion="impact", order=["c2", "c1"])
-    await ben.ok("ranking.submit", criterion="impact", order=["c1", "c2"])
-    await w.advance("rank")
+    await two_columns_ranked(w, ("+49 170 1234567", "=1+1"), (["c2", "c1"], ["c1", "c2"]))
     await fac.ok(
         "followup.set",
         column_id="c1",

@@ -17,7 +17,6 @@ import pytest
 
 from gamestorm import games
 from gamestorm.games.commands import parse_command
-from gamestorm.server import ws_endpoint
 from gamestorm.server.catalog import builtin_games
 from gamestorm.server.config import Settings
 from gamestorm.server.fanout_local import InProcessFanout
@@ -240,10 +239,10 @@ async def test_tokens_from_the_other_process_and_revocation_across(pair: Pair) -
     joined = await pair.hubs[1].join(pair.board["join_code"], "Elsewhere")
     token = joined["token"]
     assert hash_token(token) not in one.grants  # issued by the other process
-    grant = await ws_endpoint._grant(pair.hubs[0], one, token)
+    grant = await pair.hubs[0].grant(one, token)
     assert grant is not None and grant.participant_id == joined["participant_id"]
     assert hash_token(token) in one.grants  # kept
-    assert await ws_endpoint._grant(pair.hubs[0], one, "not-a-token") is None
+    assert await pair.hubs[0].grant(one, "not-a-token") is None
     sock = attach(one, grant.participant_id, "participant")
     sock.grant_hash = grant.hash
     await pair.hubs[1].storage.delete_grants([grant.hash])
@@ -251,7 +250,7 @@ async def test_tokens_from_the_other_process_and_revocation_across(pair: Pair) -
     await until(lambda: sock.closed_with == 4001)
     assert grant.hash not in one.grants and sock not in one.clients
     assert sock.frames[-1]["code"] == "unauthorized"
-    assert await ws_endpoint._grant(pair.hubs[0], one, token) is None
+    assert await pair.hubs[0].grant(one, token) is None
 
 
 async def test_unloading_a_room_leaves_the_fanout(pair: Pair) -> None:

@@ -68,3 +68,24 @@ async def open_workshop(
     workshop = Workshop(server, board, facilitator, participants, tokens)
     await workshop.settle()
     return workshop
+
+
+async def two_columns_ranked(
+    w: Workshop, texts: tuple[str, str], orders: tuple[list[str], list[str]]
+) -> None:
+    """Ann and Ben each write a note (``texts``), one per column c1, c2, name them and
+    rank them (``orders``, Ann's then Ben's): the board is then in its close phase."""
+    ann, ben = w.participants[:2]
+    await w.advance("ignite")
+    await ann.ok("note.create", note_id="n1", text=texts[0])
+    await ben.ok("note.create", note_id="n2", text=texts[1])
+    await w.advance("generate")
+    await ann.ok("column.create", column_id="c1")
+    await ann.ok("column.create", column_id="c2")
+    await ann.ok("note.move", note_id="n1", column_id="c1", index=0)
+    await ann.ok("note.move", note_id="n2", column_id="c2", index=0)
+    await w.advance("affinity")
+    await w.pass_name()
+    await ann.ok("ranking.submit", criterion="impact", order=orders[0])
+    await ben.ok("ranking.submit", criterion="impact", order=orders[1])
+    await w.advance("rank")
