@@ -10,6 +10,10 @@ A client that connects with ``?batch=1`` may get several events in one frame,
 one event frame waiting in a row, it sends them as one (one write instead of many; under
 load this is what the fan-out costs). Other frames (acks, presence) keep their place, so a
 sender still receives its events before its ack. Without the parameter nothing changes.
+
+A frame to a socket with nothing waiting is written at once, as bytes framed once for
+every client (``text_frame``, server/ws_protocol.py); only a socket that backs up gets a
+pump task, which ends once it has caught up (a thousand idle sockets hold no task).
 """
 
 from __future__ import annotations
@@ -19,13 +23,13 @@ import contextlib
 import logging
 import time
 from collections import deque
-from collections.abc import Coroutine, Generator
+from collections.abc import Callable, Coroutine, Generator
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from .buckets import TokenBucket
-from .ws_protocol import FORCE
+from .ws_protocol import FORCE, RAW_WRITE, text_frame
 
 log = logging.getLogger("gamestorm.connection")
 
@@ -82,7 +86,9 @@ class Connection:
         self.grant_hash = ""
         #: A participant with a draft in progress (counted in presence, never named).
         self.typing = False
-        self.outbox: deque[str] = deque()
+        #: Frames waiting for the socket; made when the first one has to wait (an empty
+        #: deque is 0.7 KB, times a thousand sockets that keep up).
+        self.outbox: deque[str] | None = None
         self.outbox_limit = outbox_limit
         #: Characters waiting in ``outbox`` (JSON is mostly ASCII: about bytes), and the cap.
         self.outbox_size = 0
@@ -92,42 +98,51 @@ class Connection:
         self._progress = 0.0
         self._watchdog: asyncio.TimerHandle | None = None
         self._closer: asyncio.Future[None] | None = None
-        self._wakeup = asyncio.Event()
         self._close: tuple[int, str] | None = None
         self._pump: asyncio.Task[None] | None = None
         #: Its own until the hello names a participant, then the participant's (shared).
         self.bucket = TokenBucket(rate, burst)
         self.batch = _wants_batch(websocket)
+        #: Writes framed bytes straight to the socket if it takes them now (else False).
+        self._raw: Callable[[bytes], bool] | None = _raw_writer(websocket)
+        self._started = False
         #: A send that had to wait for the socket (backpressure); the pump finishes it.
         self._pending: _Rest | None = None
         #: The pump is inside a send: a direct write now would overtake its frame.
         self._sending = False
         self._dead = False
-        #: Set while nothing waits to be written (what a graceful shutdown waits for).
-        self._idle = asyncio.Event()
-        self._idle.set()
+        #: Set once nothing waits to be written; made only while a shutdown waits for it.
+        self._idle: asyncio.Event | None = None
 
     @property
     def closing(self) -> bool:
         return self._close is not None
 
     def start(self) -> None:
-        self._pump = asyncio.create_task(self._run(), name=f"pump-{self.viewer_id}")
+        """From now on frames go out (before, the endpoint owns the socket)."""
+        self._started = True
+        if self.outbox or self._pending is not None or self._close is not None:
+            self._kick()
 
-    def send(self, frame: str) -> None:
+    def send(self, frame: str, wire: bytes | None = None) -> None:
         """Send or queue a frame; never waits. Cuts the client off if it is too far behind.
 
-        When nothing is queued, the frame is written at once (the semantics of
-        ``websockets.broadcast``): the send coroutine is stepped here and, as the socket
-        is writable, it finishes without suspending, so no task wakes per client per
-        event (py-spy: a third of the fan-out). If it does suspend (the socket's buffer is
-        full), the pump finishes it and later frames queue behind it, in order. A batch
-        client's frames are written at once too when nothing waits; once frames queue
-        (a slow socket), the pump merges the waiting events into one frame.
+        ``wire`` is ``frame`` already framed (``text_frame``): a broadcast frames each
+        frame once, not once per client. When nothing is queued, the frame is written at
+        once (the semantics of ``websockets.broadcast``), straight to the transport where
+        the server allows it, else by stepping the ASGI send here: as the socket is
+        writable, it finishes without suspending, so no task wakes per client per event.
+        If it does suspend (the socket's buffer is full), a pump task finishes it and
+        later frames queue behind it, in order. A batch client's frames are written at
+        once too when nothing waits; once frames queue (a slow socket), the pump merges
+        the waiting events into one frame.
         """
         if self._close is not None or self._dead:
             return
         if not self.outbox and self._pending is None and not self._sending:
+            raw = self._raw
+            if raw is not None and raw(wire if wire is not None else text_frame(frame)):
+                return
             coro = self.websocket.send_text(frame)
             try:
                 waiting = coro.send(None)
@@ -137,18 +152,19 @@ class Connection:
                 self._dead = True  # the endpoint's receive loop notices the disconnect
                 return
             self._pending = _Rest(coro, waiting)
-            self._idle.clear()
-            self._wakeup.set()
+            self._kick()
             return
-        if len(self.outbox) >= self.outbox_limit or (
-            self.outbox and self.outbox_size + len(frame) > self.outbox_bytes
+        outbox = self.outbox
+        if outbox is None:
+            outbox = self.outbox = deque()
+        if len(outbox) >= self.outbox_limit or (
+            outbox and self.outbox_size + len(frame) > self.outbox_bytes
         ):
             self.close(CLOSE_FELL_BEHIND, "too far behind; reconnect with since")
             return
-        self.outbox.append(frame)
+        outbox.append(frame)
         self.outbox_size += len(frame)
-        self._idle.clear()
-        self._wakeup.set()
+        self._kick()
 
     def close(self, code: int, reason: str = "", *, flush: bool = False) -> None:
         """Close the socket with ``code`` once it is writable, after what is queued if
@@ -156,9 +172,9 @@ class Connection:
         if self._close is None:
             self._close = (code, reason)
             if not flush:
-                self.outbox.clear()
+                self.outbox = None
                 self.outbox_size = 0
-            self._wakeup.set()
+            self._kick()
 
     def allow_command(self) -> bool:
         """Token bucket: ``rate`` commands a second, bursts up to ``burst``."""
@@ -166,6 +182,10 @@ class Connection:
 
     async def flushed(self, within: float) -> None:
         """Wait until everything queued is written (or ``within`` seconds pass)."""
+        if not self.outbox and self._pending is None and not self._sending:
+            return
+        if self._idle is None:
+            self._idle = asyncio.Event()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), within)
 
@@ -181,39 +201,42 @@ class Connection:
         with contextlib.suppress(asyncio.CancelledError):
             await pump
 
+    def _kick(self) -> None:
+        """Something waits to be written: make sure a pump runs (it ends when done)."""
+        if self._started and (self._pump is None or self._pump.done()):
+            self._pump = asyncio.create_task(self._run(), name=f"pump-{self.viewer_id}")
+
     async def _run(self) -> None:
+        """Write what waits, then end: a socket that keeps up needs no task at all."""
         ws = self.websocket
+        self._sending = True
+        self._watch()
         try:
-            while True:
-                await self._wakeup.wait()
-                self._wakeup.clear()
-                self._sending = True
-                self._watch()
-                if self._pending is not None:
-                    await self._pending
-                    self._pending = None
-                    self._progress = time.monotonic()
-                outbox = self.outbox
-                while outbox:
-                    frame = outbox.popleft()
-                    self.outbox_size -= len(frame)
-                    if self.batch and outbox and frame.startswith(EVENT_HEAD):
-                        frame = self._take_events(frame)
-                    await ws.send_text(frame)
-                    self._progress = time.monotonic()
-                if not outbox and self._pending is None:
-                    self._idle.set()
-                if self._close is not None:
-                    code, reason = self._close
-                    await ws.close(code, reason)  # timed too: a close can stall as well
-                    return
-                self._sending = False
-                self._unwatch()
+            if self._pending is not None:
+                await self._pending
+                self._pending = None
+                self._progress = time.monotonic()
+            while outbox := self.outbox:
+                frame = outbox.popleft()
+                self.outbox_size -= len(frame)
+                if self.batch and outbox and frame.startswith(EVENT_HEAD):
+                    frame = self._take_events(frame)
+                await ws.send_text(frame)
+                self._progress = time.monotonic()
+            if self._close is not None:
+                code, reason = self._close
+                await ws.close(code, reason)  # timed too: a close can stall as well
         except (WebSocketDisconnect, RuntimeError, OSError):
             # The peer went away mid-send; the endpoint's receive loop notices too.
-            pass
+            self._dead = True
         finally:
+            self._sending = False
             self._unwatch()
+            if not self.outbox:
+                self.outbox = None  # a deque that once held a burst keeps its blocks
+            if self.outbox is None and self._pending is None and self._idle is not None:
+                self._idle.set()
+                self._idle = None
 
     # -- a reader that stopped reading -------------------------------------------------
 
@@ -248,7 +271,7 @@ class Connection:
         log.info("a client read nothing for %.0f s; cut off (4000)", self.stall_seconds)
         if self._close is None:
             self._close = (CLOSE_FELL_BEHIND, "stalled: nothing read; reconnect with since")
-        self.outbox.clear()
+        self.outbox = None
         self.outbox_size = 0
         code, reason = self._close
         message = {"type": "websocket.close", "code": code, "reason": reason, FORCE: True}
@@ -261,6 +284,7 @@ class Connection:
     def _take_events(self, first: str) -> str:
         """``first`` and the event frames right behind it, as one ``events`` frame."""
         outbox = self.outbox
+        assert outbox is not None
         skip = len(EVENT_HEAD)
         items = ["{" + first[skip:]]
         while outbox and len(items) < BATCH_MAX_EVENTS and outbox[0].startswith(EVENT_HEAD):
@@ -298,6 +322,15 @@ class _Rest:
                 waiting = coro.send(sent)
             except StopIteration:
                 return
+
+
+def _raw_writer(websocket: WebSocket) -> Callable[[bytes], bool] | None:
+    try:
+        extension = websocket.scope["extensions"][RAW_WRITE]
+    except (KeyError, TypeError, AttributeError):  # another server, or a test double
+        return None
+    write: Callable[[bytes], bool] = extension["write"]
+    return write
 
 
 def _wants_batch(websocket: WebSocket) -> bool:

@@ -47,6 +47,7 @@ from .fanout_local import InProcessFanout
 from .seams import EventLog, Fanout, LogConflict, Published, Subscription
 from .storage import UNREACHABLE, Storage, TokenGrant
 from .wire import encode, error_frame
+from .ws_protocol import text_frame
 
 log = logging.getLogger("gamestorm.room")
 
@@ -491,32 +492,42 @@ class Room:
                 self._wake()
 
     def _broadcast(self, broadcasts: list[Broadcast]) -> None:
+        """Every frame is encoded and framed once (per variant), then the same bytes go
+        to every socket: per client, only a write."""
         clients = self.clients
         if len(broadcasts) == 1:
             only = broadcasts[0]
+            public, wire = only.public, text_frame(only.public)
             if only.private is None:
                 for client in clients:
-                    client.send(only.public)
+                    client.send(public, wire)
             else:
+                owner, private = only.owner, only.private
                 for client in clients:
-                    client.send(only.for_viewer(client.viewer_id))
+                    if client.viewer_id == owner:
+                        client.send(private)
+                    else:
+                        client.send(public, wire)
             return
         owners = {b.owner for b in broadcasts if b.private is not None}
-        combined = batch_frames([b.public for b in broadcasts])
+        singles = [(b.public, text_frame(b.public)) for b in broadcasts]
+        combined = [(f, text_frame(f)) for f in batch_frames([b.public for b in broadcasts])]
         own: dict[str, list[str]] = {}
         for client in clients:
             viewer = client.viewer_id
-            if not client.batch:
-                for b in broadcasts:
-                    client.send(b.for_viewer(viewer))
-                continue
-            frames = combined
             if viewer in owners:
+                if not client.batch:
+                    for b in broadcasts:
+                        client.send(b.for_viewer(viewer))
+                    continue
                 frames = own.get(viewer) or own.setdefault(
                     viewer, batch_frames([b.for_viewer(viewer) for b in broadcasts])
                 )
-            for frame in frames:
-                client.send(frame)
+                for frame in frames:
+                    client.send(frame)
+                continue
+            for frame, wire in combined if client.batch else singles:
+                client.send(frame, wire)
 
     def _reply_ack(self, job: Job, seq: int) -> None:
         if job.future is not None and not job.future.done():
@@ -715,5 +726,9 @@ class Room:
         typing = {c.viewer_id for c in self.clients if c.typing} | self.link.remote.typing()
         frames = self.core.presence(self.online(), len(typing), time.time())
         public, facilitator = frames.public, frames.facilitator
+        public_wire, facilitator_wire = text_frame(public), text_frame(facilitator)
         for client in self.clients:
-            client.send(facilitator if client.role == "facilitator" else public)
+            if client.role == "facilitator":
+                client.send(facilitator, facilitator_wire)
+            else:
+                client.send(public, public_wire)
