@@ -60,12 +60,13 @@ class Server:
                 time.sleep(0.1)
         raise RuntimeError("the server did not start")
 
-    async def snapshot(self) -> tracemalloc.Snapshot:
+    def snapshot(self) -> tracemalloc.Snapshot:
+        """Blocks while the server writes it (the clients are idle meanwhile)."""
         done = Path(str(self.snap) + ".done")
         done.unlink(missing_ok=True)
         os.kill(self.process.pid, signal.SIGUSR1)
         while not done.exists():
-            await asyncio.sleep(0.1)
+            time.sleep(0.1)
         return tracemalloc.Snapshot.load(str(self.snap))
 
     def stop(self) -> None:
@@ -79,7 +80,7 @@ async def probe(participants: int, batch: bool, top: int, traceback: bool) -> No
         try:
             board = await new_board(server, participants)  # type: ignore[arg-type]
             await asyncio.sleep(1.0)
-            before, rss0 = await server.snapshot(), rss_kb([server.process.pid])
+            before, rss0 = server.snapshot(), rss_kb([server.process.pid])
             clients = [BenchClient(0, board["path"], t, batch=batch) for t in board["tokens"]]
             gate = asyncio.Semaphore(50)
 
@@ -89,7 +90,7 @@ async def probe(participants: int, batch: bool, top: int, traceback: bool) -> No
 
             await asyncio.gather(*(one(c) for c in clients))
             await asyncio.sleep(2.0)  # presence settles
-            after, rss1 = await server.snapshot(), rss_kb([server.process.pid])
+            after, rss1 = server.snapshot(), rss_kb([server.process.pid])
             for client in clients:
                 client.close()
         finally:

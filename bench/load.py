@@ -78,29 +78,35 @@ class BenchClient:
 
     async def open(self, host: str, port: int, since: int | None) -> None:
         path = self.path + ("?batch=1" if self.batch else "")
-        self.ws = await connect(host, port, path, self.on_message)
+        self.ws = await connect(host, port, path, self.on_frame)
         hello: dict[str, Any] = {"type": "hello", "token": self.token, "since": since}
         self.ws.send(orjson.dumps(hello))
         await asyncio.wait_for(asyncio.shield(self.welcomed), 60)
 
     # -- receiving ----------------------------------------------------------------------
 
-    def on_message(self, payload: bytearray, now: int) -> None:
+    def on_frame(self, buf: bytes | bytearray, start: int, end: int, now: int) -> None:
+        """Event frames are read where they lie (their seqs, not the whole JSON); the rest
+        goes to ``on_message``."""
         self.frames += 1
-        if payload.startswith(EVENT_PREFIX):
-            end = payload.index(b",", 22)
-            self._event(int(payload[22:end]), now, payload, 0, len(payload))
+        if buf.startswith(EVENT_PREFIX, start):
+            comma = buf.index(b",", start + 22)
+            self._event(int(buf[start + 22 : comma]), now, buf, start, end)
             return
-        if payload.startswith(EVENTS_PREFIX):
-            pos = payload.find(SEQ_KEY)
+        if buf.startswith(EVENTS_PREFIX, start):
+            pos = buf.find(SEQ_KEY, start, end)
             while pos >= 0:
-                end = payload.index(b",", pos + 7)
-                nxt = payload.find(SEQ_KEY, end)
+                comma = buf.index(b",", pos + 7)
+                nxt = buf.find(SEQ_KEY, comma, end)
                 # the item alone: without the comma before the next, or the closing "]}"
-                stop = nxt - 1 if nxt >= 0 else len(payload) - 2
-                self._event(int(payload[pos + 7 : end]), now, payload, pos, stop)
+                stop = nxt - 1 if nxt >= 0 else end - 2
+                self._event(int(buf[pos + 7 : comma]), now, buf, pos, stop)
                 pos = nxt
             return
+        self.on_message(bytes(buf[start:end]), now)
+
+    def on_message(self, payload: bytes, now: int) -> None:
+        """A frame other than events: acks, errors, the welcome (and presence)."""
         frame = orjson.loads(payload)
         kind = frame.get("type")
         if kind in ("ack", "error"):
@@ -126,7 +132,7 @@ class BenchClient:
             if not self.welcomed.done():
                 self.welcomed.set_result(frame)
 
-    def _event(self, seq: int, now: int, payload: bytearray | bytes, start: int, end: int) -> None:
+    def _event(self, seq: int, now: int, payload: bytes | bytearray, start: int, end: int) -> None:
         self.events += 1
         if seq == self.expected:
             self.expected = seq + 1

@@ -640,6 +640,7 @@ class Bench:
             rss1 = rss_kb(target.pids)
             cpu0 = cpu_seconds(target.pids)
             load0 = cpu_seconds(self.workers.pids)
+            profiler = self.profile(target, 3)
             with Sampler(target.pids) as sampler:
                 send_ns = time.time_ns()
                 final = await advance(fac, "generate")
@@ -650,6 +651,8 @@ class Bench:
                 wall = (time.time_ns() - send_ns) / 1e9
             cpu1 = cpu_seconds(target.pids)
             load1 = cpu_seconds(self.workers.pids)
+            if profiler is not None:
+                profiler.wait()
             fac.close()
             await self.workers.same("close", {})
         finally:

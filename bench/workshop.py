@@ -57,13 +57,17 @@ class Person(BenchClient):
         self.counts: dict[str, Any] = {}
         self.changed = asyncio.Event()
 
-    def on_message(self, payload: bytearray, now: int) -> None:
-        super().on_message(payload, now)
-        if payload.startswith(b'{"type":"presence"'):
-            self.counts = orjson.loads(payload).get("counts", {})
+    def on_frame(self, buf: bytes | bytearray, start: int, end: int, now: int) -> None:
+        super().on_frame(buf, start, end, now)
+        if buf.startswith(b'{"type":"presence"', start):
+            self.counts = orjson.loads(buf[start:end]).get("counts", {})
             return
-        if self.me and self.me in payload and payload.startswith(b'{"type":"event'):
-            frame = orjson.loads(payload)
+        if (
+            self.me
+            and buf.startswith(b'{"type":"event', start)
+            and buf.find(self.me, start, end) >= 0
+        ):
+            frame = orjson.loads(buf[start:end])
             items = frame["events"] if frame["type"] == "events" else [frame]
             for item in items:
                 self._own(item["event"])

@@ -2,9 +2,13 @@
 
 The ``websockets`` library costs ~16 us per received message; this costs a few: it
 parses server frames (unmasked) straight from the receive buffer and hands each text
-payload, as bytes, to ``on_message``. Client frames are masked, as RFC 6455 requires,
+payload to ``on_frame``. Client frames are masked, as RFC 6455 requires,
 with the all-zero key, so masking copies nothing (servers do not check the key's
 randomness; a load client has no proxy cache to poison). No extensions are negotiated.
+
+A frame is handed over where it lies (``on_frame(buf, start, end, now)``), not copied out:
+at 100 events a second to 1,000 clients, or a reveal of 800 KB to each, every copy of a
+payload is load-side CPU that ends up in the measured latency.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import time
 from collections.abc import Callable
 
 _ZERO_MASK = b"\x00\x00\x00\x00"
+OnFrame = Callable[[bytes | bytearray, int, int, int], None]
 
 
 def client_frame(payload: bytes, opcode: int = 1) -> bytes:
@@ -31,12 +36,13 @@ def client_frame(payload: bytes, opcode: int = 1) -> bytes:
 
 
 class WSClient(asyncio.Protocol):
-    """One connection. ``on_message(payload, arrived_ns)`` gets every text frame."""
+    """One connection. ``on_frame(buf, start, end, arrived_ns)`` gets every text frame:
+    its payload is ``buf[start:end]``, valid only during the call."""
 
-    def __init__(self, host: str, path: str, on_message: Callable[[bytearray, int], None]) -> None:
+    def __init__(self, host: str, path: str, on_frame: OnFrame) -> None:
         self.host = host
         self.path = path
-        self.on_message = on_message
+        self.on_frame = on_frame
         self.transport: asyncio.Transport | None = None
         self.buf = bytearray()
         self.opened: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -66,8 +72,8 @@ class WSClient(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         now = time.time_ns()
         buf = self.buf
-        buf += data
         if not self._handshaken:
+            buf += data
             end = buf.find(b"\r\n\r\n")
             if end < 0:
                 return
@@ -80,50 +86,66 @@ class WSClient(asyncio.Protocol):
                 return
             self._handshaken = True
             self.opened.set_result(None)
+            data, buf = bytes(buf), bytearray()
+            self.buf = buf
+        # parse straight from what arrived unless a frame was left over from before
+        src: bytes | bytearray = data
+        if buf:
+            buf += data
+            src = buf
+        pos = self._frames(src, now)
+        if src is buf:
+            del buf[:pos]
+        elif pos < len(data):
+            buf += memoryview(data)[pos:]
+
+    def _frames(self, src: bytes | bytearray, now: int) -> int:
+        """Hand over every whole frame in ``src``; the offset of the first incomplete one."""
         pos = 0
-        size = len(buf)
-        on_message = self.on_message
+        size = len(src)
+        on_frame = self.on_frame
         while size - pos >= 2:
-            b0 = buf[pos]
-            n = buf[pos + 1] & 0x7F
+            b0 = src[pos]
+            n = src[pos + 1] & 0x7F
             head = 2
             if n == 126:
                 if size - pos < 4:
                     break
-                n = (buf[pos + 2] << 8) | buf[pos + 3]
+                n = (src[pos + 2] << 8) | src[pos + 3]
                 head = 4
             elif n == 127:
                 if size - pos < 10:
                     break
-                n = int.from_bytes(buf[pos + 2 : pos + 10], "big")
+                n = int.from_bytes(src[pos + 2 : pos + 10], "big")
                 head = 10
-            end = pos + head + n
+            start = pos + head
+            end = start + n
             if end > size:
                 break
-            payload = buf[pos + head : end]
             pos = end
             opcode = b0 & 0x0F
             fin = b0 & 0x80
             if opcode == 1 or opcode == 2:
                 if fin:
-                    on_message(payload, now)
+                    on_frame(src, start, end, now)
                 else:
-                    self._fragments = [payload]
+                    self._fragments = [bytearray(src[start:end])]
             elif opcode == 0:
-                self._fragments.append(payload)
+                self._fragments.append(bytearray(src[start:end]))
                 if fin:
-                    on_message(bytearray().join(self._fragments), now)
+                    whole = bytearray().join(self._fragments)
                     self._fragments = []
+                    on_frame(whole, 0, len(whole), now)
             elif opcode == 9:  # ping
-                self._write(client_frame(bytes(payload), 0xA))
+                self._write(client_frame(bytes(src[start:end]), 0xA))
             elif opcode == 8:  # close
+                payload = src[start:end]
                 self.close_code = (payload[0] << 8 | payload[1]) if len(payload) >= 2 else 1005
                 self._write(client_frame(bytes(payload[:2]), 0x8))
                 assert self.transport is not None
                 self.transport.close()
                 break
-        if pos:
-            del buf[:pos]
+        return pos
 
     # -- sending ------------------------------------------------------------------------
 
@@ -146,12 +168,10 @@ class WSClient(asyncio.Protocol):
             self.transport.pause_reading()
 
 
-async def connect(
-    host: str, port: int, path: str, on_message: Callable[[bytearray, int], None]
-) -> WSClient:
+async def connect(host: str, port: int, path: str, on_frame: OnFrame) -> WSClient:
     loop = asyncio.get_running_loop()
     _, proto = await loop.create_connection(
-        lambda: WSClient(f"{host}:{port}", path, on_message), host, port
+        lambda: WSClient(f"{host}:{port}", path, on_frame), host, port
     )
     await proto.opened
     return proto
