@@ -158,12 +158,20 @@ async def test_projector_fits_one_screen_with_1500_notes(
         await expect(projector.locator('[data-tile="k1"] .more')).to_have_text("+247 more")
         m = await on_screen(projector, "affinity")
         assert m["tileNotes"] == 15 * 4, m
-        # bigger columns get bigger tiles
-        big = await projector.locator('[data-tile="k1"]').bounding_box()
-        small = await projector.locator('[data-tile="k15"]').bounding_box()
-        assert (
-            big and small and big["width"] * big["height"] > 1.5 * small["width"] * small["height"]
-        )
+        # bigger columns get bigger tiles (once the layout settled: a frame that came in
+        # just now may still be re-laying the tiles out)
+        for _ in range(20):
+            big = await projector.locator('[data-tile="k1"]').bounding_box()
+            small = await projector.locator('[data-tile="k15"]').bounding_box()
+            if (
+                big
+                and small
+                and big["width"] * big["height"] > 1.5 * small["width"] * small["height"]
+            ):
+                break
+            await projector.wait_for_timeout(100)
+        assert big and small, "the tiles are not on screen"
+        assert big["width"] * big["height"] > 1.5 * small["width"] * small["height"], (big, small)
         await projector.screenshot(path=str(screenshots / "11-projector-affinity.png"))
 
         # ---- name: proposals come in, compact ------------------------------------------
