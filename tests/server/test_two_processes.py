@@ -18,6 +18,7 @@ import pytest
 from gamestorm import games
 from gamestorm.games.commands import parse_command
 from gamestorm.server.catalog import builtin_games
+from gamestorm.server.ws_protocol import text_frame
 from gamestorm.server.config import Settings
 from gamestorm.server.fanout_local import InProcessFanout
 from gamestorm.server.hub import Hub
@@ -45,7 +46,9 @@ class Socket:
     closed_with: int | None = None
     frames: list[dict[str, Any]] = field(default_factory=list)
 
-    def send(self, frame: str) -> None:
+    def send(self, frame: str, wire: bytes | None = None) -> None:
+        # what the room framed once for every socket must be this very frame
+        assert wire is None or wire == text_frame(frame)
         self.frames.append(orjson.loads(frame))
 
     def close(self, code: int, reason: str = "", *, flush: bool = False) -> None:
