@@ -18,13 +18,13 @@ import pytest
 from gamestorm import games
 from gamestorm.games.commands import parse_command
 from gamestorm.server.catalog import builtin_games
-from gamestorm.server.ws_protocol import text_frame
 from gamestorm.server.config import Settings
 from gamestorm.server.fanout_local import InProcessFanout
 from gamestorm.server.hub import Hub
 from gamestorm.server.room import Job, Room
 from gamestorm.server.storage import Storage
 from gamestorm.server.tokens import hash_token
+from gamestorm.server.ws_protocol import text_frame
 from support.databases import fresh_postgres
 
 pytestmark = pytest.mark.filterwarnings(
