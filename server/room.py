@@ -510,7 +510,9 @@ class Room:
                         client.send(public, wire)
             return
         owners = {b.owner for b in broadcasts if b.private is not None}
-        singles = [(b.public, text_frame(b.public)) for b in broadcasts]
+        singles: list[tuple[str, bytes]] | None = (
+            None  # framed when a client without batch needs them
+        )
         combined = [(f, text_frame(f)) for f in batch_frames([b.public for b in broadcasts])]
         own: dict[str, list[str]] = {}
         for client in clients:
@@ -526,7 +528,9 @@ class Room:
                 for frame in frames:
                     client.send(frame)
                 continue
-            for frame, wire in combined if client.batch else singles:
+            if not client.batch and singles is None:
+                singles = [(b.public, text_frame(b.public)) for b in broadcasts]
+            for frame, wire in combined if client.batch else singles or ():
                 client.send(frame, wire)
 
     def _reply_ack(self, job: Job, seq: int) -> None:

@@ -15,8 +15,9 @@ is the same bytes for every client, so a broadcast to a thousand sockets costs a
 ``websockets`` framer and a ``join`` (py-spy: half the fan-out at 100 moves a second).
 
 And it holds less per socket: what only the handshake needs is dropped after it, and the
-queue of received messages is a list and one future, not ``asyncio.Queue``'s four deques
-(3 KB a socket; ``python -m bench.conn_memory`` shows where a connection's memory goes).
+queue of received messages is a deque made only while messages wait and one future, not
+``asyncio.Queue``'s four deques (3 KB a socket; ``python -m bench.conn_memory`` shows
+where a connection's memory goes).
 """
 
 from __future__ import annotations

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from pathlib import Path
-
-import websockets
 
 from support.live import LiveServer
 from support.scenario import open_workshop
+from support.slow_socket import slow_socket
 
 EVENTS = 9000
 LATER = 5
@@ -45,12 +43,7 @@ async def test_a_reader_that_lagged_gets_everything_in_order_then_live_frames(
     ).start()
     try:
         w = await open_workshop(server, names=("Ann", "Eve"))
-        raw = socket.socket()
-        raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        raw.connect(("127.0.0.1", server.port))
-        slow = await websockets.connect(
-            f"{server.ws_url}/ws/{w.board_id}?batch=1", sock=raw, max_queue=1, max_size=None
-        )
+        slow = await slow_socket(server.ws_url, server.port, f"/ws/{w.board_id}?batch=1")
         await slow.send(json.dumps({"type": "hello", "token": w.tokens["Eve"], "since": None}))
         welcome = json.loads(await slow.recv())
         assert welcome["type"] == "welcome"

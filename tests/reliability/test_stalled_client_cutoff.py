@@ -8,13 +8,13 @@ server's writes to it back up quickly.
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import websockets
 
 from support.live import LiveServer
 from support.scenario import open_workshop
+from support.slow_socket import slow_socket
 from support.wsclient import BoardClient
 
 EVENTS = 3000
@@ -28,12 +28,7 @@ async def test_a_stalled_client_is_cut_off_and_resumes_with_since(tmp_path: Path
     ).start()
     try:
         w = await open_workshop(server, names=("Ann", "Eve"))
-        raw = socket.socket()
-        raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        raw.connect(("127.0.0.1", server.port))
-        stalled = await websockets.connect(
-            f"{server.ws_url}/ws/{w.board_id}", sock=raw, max_queue=1, max_size=None
-        )
+        stalled = await slow_socket(server.ws_url, server.port, f"/ws/{w.board_id}")
         await stalled.send(json.dumps({"type": "hello", "token": w.tokens["Eve"], "since": 0}))
 
         # The facilitator floods the board with large events; Ann reads them all.

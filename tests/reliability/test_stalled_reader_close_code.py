@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import time
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import websockets
 
 from support.live import LiveServer
 from support.scenario import open_workshop
+from support.slow_socket import slow_socket
 from support.wsclient import BoardClient
 
 PROMPT = "Ich will ___ " + "x" * 900
@@ -33,14 +33,10 @@ async def test_a_stalled_reader_is_closed_with_4000_not_by_keepalive(tmp_path: P
     ).start()
     try:
         w = await open_workshop(server, names=("Ann", "Eve"))
-        raw = socket.socket()
-        raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        raw.connect(("127.0.0.1", server.port))
-        stalled = await websockets.connect(
-            f"{server.ws_url}/ws/{w.board_id}",
-            sock=raw,
-            max_queue=1,
-            max_size=None,
+        stalled = await slow_socket(
+            server.ws_url,
+            server.port,
+            f"/ws/{w.board_id}",
             ping_interval=None,  # it answers nothing while it does not read
         )
         await stalled.send(json.dumps({"type": "hello", "token": w.tokens["Eve"], "since": 0}))
