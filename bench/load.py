@@ -26,13 +26,33 @@ from typing import Any
 
 import orjson
 
-from .wsclient import WSClient, connect
+from .wsclient import WSClient, connect, inflate
 
 EVENT_PREFIX = b'{"type":"event","seq":'
 EVENTS_PREFIX = b'{"type":"events"'
 SEQ_KEY = b'{"seq":'
 ACK_PREFIX = b'{"type":"ack"'
 REVEALED = b'"kind":"notes.revealed"'
+#: Frames held behind a compressed one are read once nothing arrived for this long.
+QUIET_NS = 300_000_000
+
+
+#: Words for note texts that compress like real ones (a run of one letter would make
+#: a compressed reveal look ten times smaller than a real one).
+WORDS = (
+    "mehr Zeit für Kunden weniger Meetings klare Ziele bessere Werkzeuge schnelleres "
+    "Feedback gemeinsame Planung offene Kommunikation eigene Verantwortung Weiterbildung "
+    "flexible Arbeitszeiten ruhige Räume direkte Wege einfache Prozesse Vertrauen im Team "
+    "Austausch mit anderen Abteilungen Entscheidungen schneller treffen digitale Abläufe "
+    "weniger Papier mehr Mut Fehler erlaubt bessere Einarbeitung klare Rollen Transparenz "
+    "Budget Prioritäten Kundenbesuche Prototypen testen"
+).split()
+
+
+def note_text(participant: int, k: int) -> str:
+    """A note of 4 to 11 words after the prompt, the same for the same participant and k."""
+    rng = random.Random(participant * 1000 + k)
+    return "Ich will " + " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 11)))
 
 
 def raise_nofile() -> None:
@@ -52,11 +72,19 @@ def pin(cpus: list[int] | None) -> None:
 class BenchClient:
     """One simulated participant (or facilitator) and what it received."""
 
-    def __init__(self, board: int, path: str, token: str, *, batch: bool = False) -> None:
+    def __init__(
+        self, board: int, path: str, token: str, *, batch: bool = False, deflate: bool = False
+    ) -> None:
         self.board = board
         self.path = path
         self.token = token
         self.batch = batch
+        self.deflate = deflate
+        #: Frames held from the first compressed one on, in order, with their arrival
+        #: times: inflated once the worker is quiet (``drain``), not while frames arrive.
+        self.deferred: list[tuple[bytes, bool, int]] | None = None
+        self.compressed_frames = 0
+        self.last_arrival = 0
         self.ws: WSClient | None = None
         self.welcome: dict[str, Any] | None = None
         self.welcomed: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
@@ -78,14 +106,43 @@ class BenchClient:
 
     async def open(self, host: str, port: int, since: int | None) -> None:
         path = self.path + ("?batch=1" if self.batch else "")
-        self.ws = await connect(host, port, path, self.on_frame)
+        self.ws = await connect(
+            host, port, path, self.on_frame, deflate=self.deflate, on_compressed=self.on_compressed
+        )
+        if self.deflate and not self.ws.extensions.startswith("permessage-deflate"):
+            raise RuntimeError(f"permessage-deflate not agreed: {self.ws.extensions!r}")
         hello: dict[str, Any] = {"type": "hello", "token": self.token, "since": since}
         self.ws.send(orjson.dumps(hello))
         await asyncio.wait_for(asyncio.shield(self.welcomed), 60)
 
     # -- receiving ----------------------------------------------------------------------
 
+    def on_compressed(self, buf: bytes | bytearray, start: int, end: int, now: int) -> None:
+        """A compressed frame (a large broadcast): its arrival counts now, its content
+        once the worker is quiet. Inflating a thousand copies of a reveal as they come
+        (2 ms each) would put two seconds of the load side into the measured latency; a
+        phone inflates its own copy."""
+        self.compressed_frames += 1
+        self.last_arrival = now
+        if self.deferred is None:
+            self.deferred = []
+        self.deferred.append((bytes(buf[start:end]), True, now))
+
     def on_frame(self, buf: bytes | bytearray, start: int, end: int, now: int) -> None:
+        if self.deferred is not None:  # behind a compressed frame: keep the order
+            self.last_arrival = now
+            self.deferred.append((bytes(buf[start:end]), False, now))
+            return
+        self.take(buf, start, end, now)
+
+    def drain(self) -> None:
+        """Read the frames held behind a compressed one, in order, as of their arrival."""
+        held, self.deferred = self.deferred or [], None
+        for payload, compressed, now in held:
+            data = inflate(payload) if compressed else payload
+            self.take(data, 0, len(data), now)
+
+    def take(self, buf: bytes | bytearray, start: int, end: int, now: int) -> None:
         """Event frames are read where they lie (their seqs, not the whole JSON); the rest
         goes to ``on_message``."""
         self.frames += 1
@@ -215,7 +272,10 @@ class Worker:
         failures: list[str] = []
 
         async def one(item: dict[str, Any]) -> None:
-            client = BenchClient(item["board"], item["path"], item["token"], batch=spec["batch"])
+            client = BenchClient(
+                item["board"], item["path"], item["token"],
+                batch=spec["batch"], deflate=spec.get("deflate", False),
+            )  # fmt: skip
             client.keep_reveal = item.get("keep_reveal", False)
             async with gate:
                 try:
@@ -364,7 +424,7 @@ class Worker:
                                 "type": "note.create",
                                 "cid": cid(),
                                 "note_id": f"n{item['n']}-{k}",
-                                "text": f"Idea {k} of participant {item['n']}: " + "x" * 40,
+                                "text": note_text(item["n"], k),
                             }
                         )
                         for k in range(spec["notes"])
@@ -389,9 +449,17 @@ class Worker:
         healthy = self._healthy()
         deadline = time.monotonic() + spec.get("timeout", 30)
         while time.monotonic() < deadline:
-            if all(c.seq >= finals.get(c.board, 0) for c in healthy):
+            held = [c for c in healthy if c.deferred]
+            if held:
+                quiet_ns = time.time_ns() - max(c.last_arrival for c in held)
+                if quiet_ns > QUIET_NS or deadline - time.monotonic() < 2:
+                    for c in held:
+                        c.drain()
+            elif all(c.seq >= finals.get(c.board, 0) for c in healthy):
                 break
             await asyncio.sleep(0.05)
+        for c in healthy:
+            c.drain()
         sendmaps = {int(k): v for k, v in spec["sendmap"].items()}
         lat_us = array("i")
         w0, w1 = spec.get("window", (0, 0))
@@ -438,6 +506,7 @@ class Worker:
             "error_samples": samples[:3],
             "reveal_counts": reveal_counts,
             "reveal_payloads": reveal_payloads[:1],
+            "compressed_frames": sum(c.compressed_frames for c in healthy),
             "stalled": len(stalled),
             "stalled_cut_off": sum(1 for c in stalled if c.ws is not None and c.ws.closed.done()),
         }

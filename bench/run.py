@@ -442,7 +442,8 @@ class Bench:
         results = await self.workers.call(
             "connect",
             [
-                {"host": target.host, "port": target.port, "clients": part, "batch": batch}
+                {"host": target.host, "port": target.port, "clients": part, "batch": batch,
+                 "deflate": batch and getattr(self.args, "deflate", False)}
                 for part in split(items, len(self.workers))
             ],
         )
@@ -678,6 +679,8 @@ class Bench:
                 "notes": expected,
                 "notes_setup_s": round(notes_s, 1),
                 "clients_with_all_notes": complete,
+                # frames that came compressed (--deflate): each client's reveal
+                "compressed_frames": sum(f["compressed_frames"] for f in finished),
                 "payloads_verified": verified,
                 "reveal_all_ms": lat["max_ms"],
                 "reveal_p50_ms": lat["p50_ms"],
@@ -784,6 +787,7 @@ def print_table(report: dict[str, Any]) -> None:
         print(
             f"reveal: {r['notes']} notes to {r['clients']} clients, all held in "
             f"{r['reveal_all_ms']} ms; clients with every note: {r['clients_with_all_notes']}"
+            f" ({r['compressed_frames']} frames came compressed)"
         )
     for name, r in report["scenarios"].items():
         if r.get("stalled"):
@@ -827,6 +831,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--flood-window", type=int, default=1, help="flood: moves in flight each")
     p.add_argument("--flood-duration", type=float, default=10, help="flood: seconds (0: skip)")
     p.add_argument("--batch", action="store_true", help="clients ask for batched event frames")
+    p.add_argument(
+        "--deflate",
+        action="store_true",
+        help="with --batch, clients offer permessage-deflate as browsers do (large "
+        "broadcasts then come compressed)",
+    )
     p.add_argument("--workers", type=int, default=3, help="load generator processes")
     p.add_argument("--server-cpus", type=cpus, default=cpus("0"), help="taskset for the server")
     p.add_argument("--load-cpus", type=cpus, default=cpus("1"), help="affinity of the load")

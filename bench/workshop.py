@@ -57,8 +57,8 @@ class Person(BenchClient):
         self.counts: dict[str, Any] = {}
         self.changed = asyncio.Event()
 
-    def on_frame(self, buf: bytes | bytearray, start: int, end: int, now: int) -> None:
-        super().on_frame(buf, start, end, now)
+    def take(self, buf: bytes | bytearray, start: int, end: int, now: int) -> None:
+        super().take(buf, start, end, now)
         if buf.startswith(b'{"type":"presence"', start):
             self.counts = orjson.loads(buf[start:end]).get("counts", {})
             return

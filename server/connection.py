@@ -12,7 +12,8 @@ load this is what the fan-out costs). Other frames (acks, presence) keep their p
 sender still receives its events before its ack. Without the parameter nothing changes.
 
 A frame to a socket with nothing waiting is written at once, as bytes framed once for
-every client (``text_frame``, server/ws_protocol.py); only a socket that backs up gets a
+every client (``Framed``, server/ws_protocol.py: compressed once, for a large frame to
+the sockets that negotiated permessage-deflate); only a socket that backs up gets a
 pump task, which ends once it has caught up (a thousand idle sockets hold no task).
 """
 
@@ -29,7 +30,7 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from .buckets import TokenBucket
-from .ws_protocol import FORCE, RAW_WRITE, text_frame
+from .ws_protocol import FORCE, RAW_WRITE, Framed, text_frame
 
 log = logging.getLogger("gamestorm.connection")
 
@@ -103,8 +104,9 @@ class Connection:
         #: Its own until the hello names a participant, then the participant's (shared).
         self.bucket = TokenBucket(rate, burst)
         self.batch = _wants_batch(websocket)
-        #: Writes framed bytes straight to the socket if it takes them now (else False).
-        self._raw: Callable[[bytes], bool] | None = _raw_writer(websocket)
+        #: Writes framed bytes straight to the socket if it takes them now (else False),
+        #: and whether it negotiated permessage-deflate (large broadcasts go compressed).
+        self._raw, self.deflate = _raw_writer(websocket)
         self._started = False
         #: A send that had to wait for the socket (backpressure); the pump finishes it.
         self._pending: _Rest | None = None
@@ -124,10 +126,10 @@ class Connection:
         if self.outbox or self._pending is not None or self._close is not None:
             self._kick()
 
-    def send(self, frame: str, wire: bytes | None = None) -> None:
+    def send(self, frame: str, wire: Framed | None = None) -> None:
         """Send or queue a frame; never waits. Cuts the client off if it is too far behind.
 
-        ``wire`` is ``frame`` already framed (``text_frame``): a broadcast frames each
+        ``wire`` is ``frame``'s ``Framed``: a broadcast frames (and compresses) each
         frame once, not once per client. When nothing is queued, the frame is written at
         once (the semantics of ``websockets.broadcast``), straight to the transport where
         the server allows it, else by stepping the ASGI send here: as the socket is
@@ -141,7 +143,9 @@ class Connection:
             return
         if not self.outbox and self._pending is None and not self._sending:
             raw = self._raw
-            if raw is not None and raw(wire if wire is not None else text_frame(frame)):
+            if raw is not None and raw(
+                wire.for_socket(self.deflate) if wire is not None else text_frame(frame)
+            ):
                 return
             coro = self.websocket.send_text(frame)
             try:
@@ -324,13 +328,14 @@ class _Rest:
                 return
 
 
-def _raw_writer(websocket: WebSocket) -> Callable[[bytes], bool] | None:
+def _raw_writer(websocket: WebSocket) -> tuple[Callable[[bytes], bool] | None, bool]:
+    """The socket's direct write, and whether it takes compressed broadcasts."""
     try:
         extension = websocket.scope["extensions"][RAW_WRITE]
     except (KeyError, TypeError, AttributeError):  # another server, or a test double
-        return None
+        return None, False
     write: Callable[[bytes], bool] = extension["write"]
-    return write
+    return write, bool(extension.get("deflate"))
 
 
 def _wants_batch(websocket: WebSocket) -> bool:

@@ -47,7 +47,7 @@ from .fanout_local import InProcessFanout
 from .seams import EventLog, Fanout, LogConflict, Published, Subscription
 from .storage import UNREACHABLE, Storage, TokenGrant
 from .wire import encode, error_frame
-from .ws_protocol import text_frame
+from .ws_protocol import Framed
 
 log = logging.getLogger("gamestorm.room")
 
@@ -497,7 +497,7 @@ class Room:
         clients = self.clients
         if len(broadcasts) == 1:
             only = broadcasts[0]
-            public, wire = only.public, text_frame(only.public)
+            public, wire = only.public, Framed(only.public)
             if only.private is None:
                 for client in clients:
                     client.send(public, wire)
@@ -510,10 +510,10 @@ class Room:
                         client.send(public, wire)
             return
         owners = {b.owner for b in broadcasts if b.private is not None}
-        singles: list[tuple[str, bytes]] | None = (
+        singles: list[tuple[str, Framed]] | None = (
             None  # framed when a client without batch needs them
         )
-        combined = [(f, text_frame(f)) for f in batch_frames([b.public for b in broadcasts])]
+        combined = [(f, Framed(f)) for f in batch_frames([b.public for b in broadcasts])]
         own: dict[str, list[str]] = {}
         for client in clients:
             viewer = client.viewer_id
@@ -529,7 +529,7 @@ class Room:
                     client.send(frame)
                 continue
             if not client.batch and singles is None:
-                singles = [(b.public, text_frame(b.public)) for b in broadcasts]
+                singles = [(b.public, Framed(b.public)) for b in broadcasts]
             for frame, wire in combined if client.batch else singles or ():
                 client.send(frame, wire)
 
@@ -730,7 +730,7 @@ class Room:
         typing = {c.viewer_id for c in self.clients if c.typing} | self.link.remote.typing()
         frames = self.core.presence(self.online(), len(typing), time.time())
         public, facilitator = frames.public, frames.facilitator
-        public_wire, facilitator_wire = text_frame(public), text_frame(facilitator)
+        public_wire, facilitator_wire = Framed(public), Framed(facilitator)
         for client in self.clients:
             if client.role == "facilitator":
                 client.send(facilitator, facilitator_wire)

@@ -14,6 +14,15 @@ is the same bytes for every client, so a broadcast to a thousand sockets costs a
 ``transport.write`` calls, not a thousand trips through starlette, the ASGI send, the
 ``websockets`` framer and a ``join`` (py-spy: half the fan-out at 100 moves a second).
 
+A frame of ``COMPRESS_FROM`` bytes or more (a reveal of 5,000 notes is 700 KB) goes out
+compressed to a socket that negotiated permessage-deflate (RFC 7692; every browser offers
+it), compressed once for all of them: the server asks for ``server_no_context_takeover``,
+so each message stands alone and the same compressed bytes are valid on every socket (and
+no socket holds a compressor; ``client_no_context_takeover`` keeps the decompressor of
+what a client sends from outliving its message too). Frames sent to one socket only, and
+small ones, go out plain, which RFC 7692 allows: compressing per socket would cost more
+CPU than the bytes it saves on loopback and a LAN.
+
 And it holds less per socket: what only the handshake needs is dropped after it, and the
 queue of received messages is a deque made only while messages wait and one future, not
 ``asyncio.Queue``'s four deques (3 KB a socket; ``python -m bench.conn_memory`` shows
@@ -24,9 +33,15 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Sequence
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.extensions.base import Extension
+from websockets.extensions.permessage_deflate import (
+    PerMessageDeflate,
+    ServerPerMessageDeflateFactory,
+)
 from websockets.frames import Frame, Opcode
 from websockets.http11 import Request
 from websockets.protocol import State
@@ -38,9 +53,82 @@ ABORT_AFTER = 60.0
 RAW_WRITE = "gamestorm.raw_write"
 
 
+#: Frames from this many bytes on go out compressed where the socket allows it: what a
+#: storm of moves sends (a few hundred bytes a frame) stays plain, a reveal, a result or a
+#: snapshot-sized batch is compressed.
+COMPRESS_FROM = 8192
+#: zlib's default: 15 ms and a quarter of the bytes for a 700 KB reveal (level 1: 5 ms
+#: and 30 %); it runs once per broadcast, not once per socket.
+COMPRESS_LEVEL = 6
+#: The window the shared compressed frames use; a client that asked for a smaller one
+#: gets plain frames.
+WINDOW_BITS = 15
+
+
 def text_frame(text: str) -> bytes:
     """``text`` as one unmasked, uncompressed WebSocket text frame, as a server sends it."""
     return Frame(Opcode.TEXT, text.encode()).serialize(mask=False)
+
+
+#: Compresses each message on its own (no state is kept between messages).
+_ONE_MESSAGE = PerMessageDeflate(True, True, WINDOW_BITS, WINDOW_BITS, {"level": COMPRESS_LEVEL})
+
+
+def deflated_frame(text: str) -> bytes:
+    """``text`` as one compressed text frame (RSV1 set) that any socket which negotiated
+    permessage-deflate without server context takeover can read."""
+    return Frame(Opcode.TEXT, text.encode()).serialize(mask=False, extensions=[_ONE_MESSAGE])
+
+
+class Framed:
+    """One frame's bytes on the wire, made once for every socket that gets it: plain, and
+    (for a large frame) compressed for the sockets that negotiated it. Each is made only
+    when a socket needs it."""
+
+    __slots__ = ("text", "_plain", "_deflated")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._plain: bytes | None = None
+        self._deflated: bytes | None = None
+
+    def plain(self) -> bytes:
+        if self._plain is None:
+            self._plain = text_frame(self.text)
+        return self._plain
+
+    def for_socket(self, deflate: bool) -> bytes:
+        if not deflate or len(self.text) < COMPRESS_FROM:
+            return self.plain()
+        if self._deflated is None:
+            self._deflated = deflated_frame(self.text)
+        return self._deflated
+
+
+class _SharedDeflate(PerMessageDeflate):
+    """permessage-deflate as negotiated, but what the ASGI send path writes (frames to
+    this socket alone) goes out plain; the room compresses broadcasts once
+    (``Framed``). What the client sends is decompressed as usual."""
+
+    def encode(self, frame: Frame) -> Frame:
+        return frame
+
+
+class _SharedDeflateFactory(ServerPerMessageDeflateFactory):
+    def __init__(self) -> None:
+        super().__init__(server_no_context_takeover=True, client_no_context_takeover=True)
+
+    def process_request_params(
+        self, params: Sequence[tuple[str, str | None]], accepted_extensions: Sequence[Extension]
+    ) -> tuple[list[tuple[str, str | None]], PerMessageDeflate]:
+        response, ext = super().process_request_params(params, accepted_extensions)
+        shared = _SharedDeflate(
+            ext.remote_no_context_takeover,
+            ext.local_no_context_takeover,
+            ext.remote_max_window_bits,
+            ext.local_max_window_bits,
+        )
+        return response, shared
 
 
 class _Inbox:
@@ -115,14 +203,23 @@ class StallClosingProtocol(WebSocketsSansIOProtocol):
         super().__init__(*args, **kwargs)
         self.queue = _Inbox()  # type: ignore[assignment]
         self.writable = _Gate()  # type: ignore[assignment]
+        if not self.config.ws_per_message_deflate:
+            # uvicorn's own (with context takeover) compresses every frame per socket
+            self.conn.available_extensions = [_SharedDeflateFactory()]
 
     def handle_connect(self, event: Request) -> None:
         super().handle_connect(event)
         if self.response.status_code == 101 and not self.config.ws_per_message_deflate:
-            self.scope["extensions"][RAW_WRITE] = {"write": self.write_frame}
+            deflate = any(
+                isinstance(ext, _SharedDeflate)
+                and ext.local_no_context_takeover
+                and ext.local_max_window_bits >= WINDOW_BITS
+                for ext in self.conn.extensions
+            )
+            self.scope["extensions"][RAW_WRITE] = {"write": self.write_frame, "deflate": deflate}
 
     def write_frame(self, data: bytes) -> bool:
-        """Write a frame framed by ``text_frame`` if the socket takes it now, in order
+        """Write a frame framed by ``Framed`` if the socket takes it now, in order
         with every other write (uvicorn writes each frame as soon as it is framed, so
         nothing waits inside the protocol object); False when it cannot (the socket's
         buffer is full, or it is closing): the caller sends it the ASGI way then."""

@@ -69,3 +69,29 @@ def test_bench_small(tmp_path: Path) -> None:
     ratios = report["ratios_to_relay"]
     for key in ("storm_latency_p99_ms", "flood_deliveries_per_s", "flood_batch_deliveries_per_s"):
         assert ratios[key] > 0, key
+
+
+def test_bench_small_in_the_mode_browsers_use(tmp_path: Path) -> None:
+    """``--batch --deflate``: the reveal reaches every client compressed, and every
+    client's copy, inflated after the run, holds every note."""
+    report_path = tmp_path / "report.json"
+    main(
+        [
+            "--scenarios", "storm,reveal",
+            "--participants", "50",
+            "--rate", "20",
+            "--duration", "2",
+            "--notes-per-participant", "5",
+            "--workers", "2",
+            "--batch", "--deflate",
+            "--report", str(report_path),
+        ]
+    )  # fmt: skip
+    scenarios = json.loads(report_path.read_text())["scenarios"]
+    for name in ("storm", "reveal"):
+        result = scenarios[name]
+        assert (result["lost"], result["duplicated"], result["reordered"]) == (0, 0, 0), name
+    reveal = scenarios["reveal"]
+    assert reveal["compressed_frames"] == 50
+    assert reveal["clients_with_all_notes"] == reveal["clients_checked"] == 50
+    assert reveal["payloads_verified"] >= 1

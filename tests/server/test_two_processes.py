@@ -24,7 +24,7 @@ from gamestorm.server.hub import Hub
 from gamestorm.server.room import Job, Room
 from gamestorm.server.storage import Storage
 from gamestorm.server.tokens import hash_token
-from gamestorm.server.ws_protocol import text_frame
+from gamestorm.server.ws_protocol import Framed, text_frame
 from support.databases import fresh_postgres
 
 pytestmark = pytest.mark.filterwarnings(
@@ -46,9 +46,9 @@ class Socket:
     closed_with: int | None = None
     frames: list[dict[str, Any]] = field(default_factory=list)
 
-    def send(self, frame: str, wire: bytes | None = None) -> None:
+    def send(self, frame: str, wire: Framed | None = None) -> None:
         # what the room framed once for every socket must be this very frame
-        assert wire is None or wire == text_frame(frame)
+        assert wire is None or (wire.text == frame and wire.plain() == text_frame(frame))
         self.frames.append(orjson.loads(frame))
 
     def close(self, code: int, reason: str = "", *, flush: bool = False) -> None:
