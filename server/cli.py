@@ -290,6 +290,14 @@ def main() -> None:
     envvar="GAMESTORM_PACKET_OFFLINE_GRACE",
     help="Seconds a packet's holder may be offline (a reconnect) before it goes back.",
 )
+@click.option(
+    "--presence-writes-per-second",
+    default=_DEFAULTS.presence_writes_per_second,
+    show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
+    envvar="GAMESTORM_PRESENCE_WRITES_PER_SECOND",
+    help="Large boards space presence frames to about this many socket writes a second.",
+)
 def serve(
     host: str,
     port: int,
@@ -316,6 +324,7 @@ def serve(
     invite_seconds: float,
     packet_tick: float,
     packet_offline_grace: float,
+    presence_writes_per_second: float,
 ) -> None:
     """Run the board server (HTTP, WebSocket and the browser client)."""
     import uvicorn
@@ -350,6 +359,7 @@ def serve(
         invite_seconds=invite_seconds,
         packet_tick=packet_tick,
         packet_offline_grace=packet_offline_grace,
+        presence_writes_per_second=presence_writes_per_second,
         limits=Limits(
             max_notes_per_participant=notes_per_participant,
             max_participants=participants_per_board,

@@ -58,6 +58,11 @@ class Settings:
     replay_window: int = 20_000
     #: Coalesce presence frames to at most one per this many seconds.
     presence_interval: float = 0.25
+    #: A board spaces its presence frames so that they cost about this many socket writes
+    #: a second (a board of 1,000 gets one a second, at most every 2 s): the counts a
+    #: presence frame carries change with every move, and at 1,000 sockets four of them
+    #: a second were a sixth of the writes (docs/performance.md).
+    presence_writes_per_second: float = 1000.0
     #: Seconds a facilitator invite (open the console on another device) stays valid.
     invite_seconds: float = 15 * 60
     #: Failed invite redeems per client address per minute (an invite cannot be guessed).

@@ -106,6 +106,7 @@ class Hub:
                 limits=self.settings.limits,
                 replay_window=self.settings.replay_window,
                 presence_interval=self.settings.presence_interval,
+                presence_writes_per_second=self.settings.presence_writes_per_second,
                 packet_tick=self.settings.packet_tick,
                 packet_offline_grace=self.settings.packet_offline_grace,
                 on_broken=self._forget,

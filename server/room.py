@@ -54,6 +54,8 @@ log = logging.getLogger("gamestorm.room")
 MAX_BATCH = 512
 #: Fan-out messages kept while a commit is pending; beyond, the writer reads the log.
 MAX_INBOX = 1000
+#: Presence never waits longer than this, however large the board.
+PRESENCE_MAX_GAP = 2.0
 #: Appends tried per batch when other processes keep taking the seq first.
 APPEND_ATTEMPTS = 5
 #: The sender of the room's own commands (the packet tick): no socket has this role.
@@ -89,6 +91,8 @@ class Room:
     #: This process, in ``Published.origin`` and signals.
     origin: str = field(default_factory=lambda: uuid.uuid4().hex)
     presence_interval: float = 0.25
+    #: ``Settings.presence_writes_per_second``: large boards space presence out.
+    presence_writes_per_second: float = 1000.0
     #: The packet tick (``Settings.packet_tick``) and how long a holder may be offline.
     packet_tick: float = 5.0
     packet_offline_grace: float = 15.0
@@ -718,7 +722,13 @@ class Room:
     def _presence_soon(self) -> None:
         if self._presence_handle is None and not self.broken:
             loop = asyncio.get_running_loop()
-            self._presence_handle = loop.call_later(self.presence_interval, self._send_presence)
+            self._presence_handle = loop.call_later(self._presence_gap(), self._send_presence)
+
+    def _presence_gap(self) -> float:
+        """Seconds until the next presence frame: ``presence_interval``, longer on a board
+        whose sockets would take more than ``presence_writes_per_second`` (at most 2 s)."""
+        spread = len(self.clients) / self.presence_writes_per_second
+        return max(self.presence_interval, min(PRESENCE_MAX_GAP, spread))
 
     def _send_presence(self) -> None:
         if self._presence_handle is not None:
