@@ -298,6 +298,14 @@ def main() -> None:
     envvar="GAMESTORM_PRESENCE_WRITES_PER_SECOND",
     help="Large boards space presence frames to about this many socket writes a second.",
 )
+@click.option(
+    "--fanout-tick",
+    default=_DEFAULTS.fanout_tick,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    envvar="GAMESTORM_FANOUT_TICK",
+    help="Seconds a busy board gathers commits into one fan-out (0: each at once).",
+)
 def serve(
     host: str,
     port: int,
@@ -325,6 +333,7 @@ def serve(
     packet_tick: float,
     packet_offline_grace: float,
     presence_writes_per_second: float,
+    fanout_tick: float,
 ) -> None:
     """Run the board server (HTTP, WebSocket and the browser client)."""
     import uvicorn
@@ -360,6 +369,7 @@ def serve(
         packet_tick=packet_tick,
         packet_offline_grace=packet_offline_grace,
         presence_writes_per_second=presence_writes_per_second,
+        fanout_tick=fanout_tick,
         limits=Limits(
             max_notes_per_participant=notes_per_participant,
             max_participants=participants_per_board,
