@@ -338,7 +338,7 @@ def serve(
     """Run the board server (HTTP, WebSocket and the browser client)."""
     import uvicorn
 
-    from .app import build_app
+    from .app import build_app, sockets_direct
     from .guard import ConnectionBook, guarded_protocol, raise_open_files_limit
     from .serving import DrainingServer
     from .storage import MEMORY_URL, shown_url
@@ -385,7 +385,7 @@ def serve(
         frozenset(a.strip() for a in trusted.split(",") if a.strip()),
     )
     config = uvicorn.Config(
-        app,
+        sockets_direct(app),
         http=guarded_protocol(settings.header_timeout, book),
         host=host,
         port=port,

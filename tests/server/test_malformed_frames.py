@@ -164,3 +164,17 @@ async def test_projector_sees_the_board_but_cannot_act(live_server: LiveServer) 
     await projector.wait_for(lambda c: any(f.get("type") == "event" for f in c.frames))
     await projector.close()
     await w.close()
+
+
+async def test_a_socket_off_the_board_path_is_refused(live_server: LiveServer) -> None:
+    """Board sockets skip Starlette's router (server/app.py ``sockets_direct``); any other
+    socket path still goes through it, and nothing there takes a socket."""
+    for path in ("/ws/", "/ws/a/b", "/socket"):
+        with pytest.raises(websockets.InvalidStatus) as refused:
+            await websockets.connect(f"{live_server.ws_url}{path}")
+        assert refused.value.response.status_code == 403, path
+    # a board id that does not exist reaches the endpoint, which says so
+    client = await BoardClient.connect(live_server.ws_url, "nosuchboard", "token")
+    await client.wait_for(lambda c: c.closed is not None)
+    errors = [f for f in client.frames if f.get("type") == "error"]
+    assert errors and errors[0]["code"] in ("not_found", "unauthorized"), client.frames
