@@ -734,6 +734,11 @@ class Room:
         if self._presence_handle is not None:
             self._presence_handle.cancel()
             self._presence_handle = None
+        if self._tick_effects is not None:
+            # its counts already hold the events the tick still holds back: were it sent
+            # first, a client would count them twice (once from counts, once per event)
+            self._tick_effects.append(PresenceDue(now=True))
+            return
         self._signal_presence()
         if not self.clients:
             return
