@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,7 @@ from gamestorm.games.upcast import current_version, upcast
 from . import migrate
 from .invites import Invite, invite_status
 from .seams import LogConflict
+from .sqlite_append import Busy, SqliteAppender
 
 log = logging.getLogger("gamestorm.storage")
 
@@ -183,6 +185,12 @@ class Storage:
         self._identity: tuple[int, int] | None = None
         #: Why the database can no longer be trusted (sticky until a restart), or None.
         self.fault: str | None = None
+        #: A file's appends, straight on the loop (sqlite_append.py); None: the slow path.
+        self._fast: SqliteAppender | None = None
+        if self.path is not None:
+            database = make_url(url).database or self.path
+            self._fast = SqliteAppender(database, EventRow.__table__, TokenRow.__table__)  # type: ignore[attr-defined]
+        self._checkpoint: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
         """Upgrade the schema to this code's (migrate.py), then watch the SQLite file."""
@@ -213,6 +221,11 @@ class Storage:
             raise StorageUnavailable(self.fault)
 
     async def close(self) -> None:
+        if self._checkpoint is not None:
+            with contextlib.suppress(Exception):
+                await self._checkpoint
+        if self._fast is not None:
+            self._fast.close()
         await self.engine.dispose()
 
     async def create_board(
@@ -235,17 +248,54 @@ class Storage:
     ) -> None:
         """Commit events numbered from ``expected_seq`` (and tokens issued with them);
         ``LogConflict`` if another writer has that seq already (nothing is kept)."""
-        async with self._write_lock, AsyncSession(self.engine) as session:
+        async with self._write_lock:
             self.check()
-            try:
-                await self._insert(session, board_id, expected_seq, events, list(grants))
-                await session.commit()
-            except IntegrityError as error:
-                await session.rollback()
-                if await self._seq_taken(board_id, expected_seq):
-                    raise LogConflict(board_id, expected_seq) from error
-                raise
+            if self._fast is not None and await self._append_fast(
+                board_id, expected_seq, events, list(grants)
+            ):
+                return
+            async with AsyncSession(self.engine) as session:
+                try:
+                    await self._insert(session, board_id, expected_seq, events, list(grants))
+                    await session.commit()
+                except IntegrityError as error:
+                    await session.rollback()
+                    if await self._seq_taken(board_id, expected_seq):
+                        raise LogConflict(board_id, expected_seq) from error
+                    raise
             self.check()
+
+    async def _append_fast(
+        self,
+        board_id: str,
+        expected_seq: int,
+        events: Sequence[dict[str, Any]],
+        grants: Sequence[TokenGrant],
+    ) -> bool:
+        """The append on the loop's own connection; False: the database is locked by
+        another process, nothing was written (the slow path waits for the lock)."""
+        fast = self._fast
+        assert fast is not None
+        try:
+            fast.append(board_id, expected_seq, events, grants)
+        except Busy:
+            return False
+        except sqlite3.IntegrityError as error:
+            if await self._seq_taken(board_id, expected_seq):
+                raise LogConflict(board_id, expected_seq) from error
+            raise
+        self.check()
+        if fast.checkpoint_due() and self._checkpoint is None:
+            self._checkpoint = asyncio.create_task(self._checkpoint_off_loop(fast))
+        return True
+
+    async def _checkpoint_off_loop(self, fast: SqliteAppender) -> None:
+        try:
+            await asyncio.to_thread(fast.checkpoint)
+        except sqlite3.Error as error:
+            log.warning("a WAL checkpoint failed (tried again later): %s", error)
+        finally:
+            self._checkpoint = None
 
     async def _seq_taken(self, board_id: str, seq: int) -> bool:
         async with AsyncSession(self.engine) as session:
