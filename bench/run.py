@@ -442,8 +442,13 @@ class Bench:
         results = await self.workers.call(
             "connect",
             [
-                {"host": target.host, "port": target.port, "clients": part, "batch": batch,
-                 "deflate": batch and getattr(self.args, "deflate", False)}
+                {
+                    "host": target.host,
+                    "port": target.port,
+                    "clients": part,
+                    "batch": batch,
+                    "deflate": batch and getattr(self.args, "deflate", False),
+                }
                 for part in split(items, len(self.workers))
             ],
         )
