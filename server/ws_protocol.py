@@ -242,7 +242,11 @@ class StallClosingProtocol(WebSocketsSansIOProtocol):
             self.loop.call_later(ABORT_AFTER, self._abort_if_open)
         await super().send(message)
         if message.get("type") == "websocket.accept" and self.handshake_complete:
-            del self.request, self.response  # the handshake's; nothing reads them again
+            # the handshake's, read by nothing once accepted: a browser's headers are 1-2
+            # KB a socket, held for its life (the request also by websockets' parser)
+            self.request.headers.clear()
+            self.scope["headers"] = []
+            del self.request, self.response
 
     def _abort_if_open(self) -> None:
         if not self.disconnected:
