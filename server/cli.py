@@ -378,6 +378,7 @@ def serve(
     )
     raised = raise_open_files_limit()
     app = build_app(settings)
+    app.state.freeze_startup_heap = True  # a process of its own (server/app.py)
     # the addresses uvicorn trusts as proxies (its default: FORWARDED_ALLOW_IPS or 127.0.0.1)
     trusted = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
     book = ConnectionBook(
