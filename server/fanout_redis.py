@@ -429,7 +429,7 @@ class RedisFanout:
         pubsub, self._pubsub = self._pubsub, None
         if pubsub is not None:
             with contextlib.suppress(*_LOST):
-                await pubsub.aclose()  # type: ignore[no-untyped-call]
+                await pubsub.aclose()  # type: ignore[no-untyped-call, unused-ignore]  # redis < 6
         self._wake.set()  # the next connection's sync task starts from the current boards
 
     # -- handing messages over -------------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import time
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +53,9 @@ async def test_the_wal_is_checkpointed_into_the_database_file(tmp_path: Path) ->
         marker = "Eingebung Nummer 1"
         for seq in range(1, CHECKPOINT_EVERY + 2):
             await store.append("b1", seq, [event(seq)])
-        end = time.monotonic() + 5
-        while marker.encode() not in path.read_bytes() and time.monotonic() < end:
-            await asyncio.sleep(0.05)
+        started = store._checkpoint  # the checkpoint the last append started, in its thread
+        assert started is not None
+        await asyncio.wait_for(started, 5)
         assert marker.encode() in path.read_bytes()  # copied out of the WAL
         assert len(await store.read("b1")) == CHECKPOINT_EVERY + 1
     finally:
