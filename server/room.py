@@ -44,7 +44,7 @@ from .buckets import TokenBucket
 from .connection import CLOSE_INTERNAL, CLOSE_SIGNED_OUT, Connection, batch_frames
 from .fanout_link import FanoutLink
 from .fanout_local import InProcessFanout
-from .seams import EventLog, Fanout, LogConflict, Published, Subscription
+from .seams import EventLog, Fanout, LogConflict, Published, Subscription, TurnLog
 from .storage import UNREACHABLE, Storage, TokenGrant
 from .wire import encode, error_frame
 from .ws_protocol import Framed
@@ -309,7 +309,12 @@ class Room:
                 return
 
     async def _run_batch(self, batch: list[Job]) -> None:
+        lost = False
         for _attempt in range(APPEND_ATTEMPTS):
+            if lost and isinstance(self.log, TurnLog):
+                if await self._run_in_turn(batch, self.log):
+                    return
+                continue
             proposal = self.core.decide(batch, time.time())
             if not proposal.events:
                 if self._peers and proposal.rejected and await self._newer_in_log():
@@ -321,31 +326,65 @@ class Room:
                     self.board_id, proposal.expected_seq, proposal.events, proposal.grants
                 )
             except LogConflict:
-                # another process has this seq: take its events, then decide again
-                self.conflicts += 1
-                self.log_reads += 1
-                self._carry(self.core.reload(await self.log.read(self.board_id, 0)))
-                # what the others committed while the board was folded again: a short
-                # read, so the next attempt decides against the newest state it can
-                self._poll_due = True
-                await self._catch_up()
+                await self._lost_race()
+                lost = True
                 continue
             except Exception as error:  # noqa: BLE001 - a disk full, read-only, gone...
                 await self._not_saved(batch, proposal, error)
                 return
-            for grant in proposal.grants:
-                self.grants[grant.hash] = grant
-            self._carry(self.core.committed(proposal))
-            message = Published(
-                self.board_id, self.origin, proposal.expected_seq, tuple(proposal.events)
-            )
-            self.link.publish(message)
+            self._kept(proposal)
             return
         log.warning("board %s: %d appends lost to other writers", self.board_id, APPEND_ATTEMPTS)
         busy = games.Rejection(
             "unavailable", "the board is busy on another server; nothing was changed: try again"
         )
         self._carry(self.core.refuse(batch, busy))
+
+    async def _lost_race(self) -> None:
+        """Another process has the seq: drop what was tentative and take its events."""
+        self.conflicts += 1
+        self.log_reads += 1
+        self._carry(self.core.reload(await self.log.read(self.board_id, 0)))
+        # what the others committed while the board was folded again: a short read, so
+        # the next attempt decides against the newest state it can
+        self._poll_due = True
+        await self._catch_up()
+
+    async def _run_in_turn(self, batch: list[Job], turn_log: TurnLog) -> bool:
+        """Decide the batch again in the board's turn, against what the others committed
+        up to it; False: an older process that ignores turns took the seq after all."""
+        decided: list[Proposal[Job]] = []
+        since = self.core.seq
+
+        def decide(tail: list[dict[str, Any]]) -> Proposal[Job]:
+            # the fan-out may have brought some of the tail while the turn was awaited
+            self._carry(self.core.remote(since + 1, tail))
+            decided.append(proposal := self.core.decide(batch, time.time()))
+            return proposal
+
+        try:
+            await turn_log.append_in_turn(self.board_id, since, decide)
+        except LogConflict:
+            await self._lost_race()
+            return False
+        except Exception as error:  # noqa: BLE001 - a disk full, read-only, gone...
+            if not decided:
+                raise  # nothing decided, nothing tentative: the batch loop's handlers
+            await self._not_saved(batch, decided[0], error)
+            return True
+        self._kept(decided[0])
+        return True
+
+    def _kept(self, proposal: Proposal[Job]) -> None:
+        """The log holds the proposal: out to the clients, then to the other processes."""
+        for grant in proposal.grants:
+            self.grants[grant.hash] = grant
+        self._carry(self.core.committed(proposal))
+        if proposal.events:
+            message = Published(
+                self.board_id, self.origin, proposal.expected_seq, tuple(proposal.events)
+            )
+            self.link.publish(message)
 
     async def _not_saved(self, batch: list[Job], proposal: Proposal[Job], error: Exception) -> None:
         """The commit failed (disk full, database read-only): nothing of the batch is

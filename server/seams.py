@@ -2,7 +2,8 @@
 
 A board's order is decided by its log alone: ``EventLog.append`` names the seq it
 expects to write, and the unique key (board_id, seq) refuses a second writer, which
-then catches up from the log and decides its commands again (optimistic concurrency).
+then catches up from the log and decides its commands again (optimistic concurrency);
+a writer that lost once decides again in the board's turn (``TurnLog``), which it cannot lose.
 ``Fanout`` only carries committed events between the processes serving one board; it
 may drop or delay messages, so a gap in seq is filled from the log.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from .storage import TokenGrant
@@ -42,6 +43,36 @@ class EventLog(Protocol):
 
     async def read(self, board_id: str, since: int = 0) -> list[dict[str, Any]]:
         """The events after seq ``since``, in order, upcast to the current version."""
+        ...
+
+
+class Decision(Protocol):
+    """What a board decided to append: its events from ``expected_seq`` and their tokens."""
+
+    @property
+    def expected_seq(self) -> int: ...
+    @property
+    def events(self) -> list[dict[str, Any]]: ...
+    @property
+    def grants(self) -> list[TokenGrant]: ...
+
+
+@runtime_checkable
+class TurnLog(EventLog, Protocol):
+    """A log that can give one writer the board's turn, for a writer that lost a race.
+
+    Optimistic appends alone can starve a process: the winner of the last append needs
+    no read before its next one, the loser a reload, so under steady load the same
+    process keeps winning. In a turn nobody else appends to the board, so the loser's
+    next append cannot lose.
+    """
+
+    async def append_in_turn(
+        self, board_id: str, since: int, decide: Callable[[list[dict[str, Any]]], Decision]
+    ) -> None:
+        """Hold the board's turn, call ``decide`` with the events after seq ``since``, and
+        commit what it decided; ``LogConflict`` only if a writer that ignores turns (an
+        older release) took the seq."""
         ...
 
 

@@ -17,14 +17,17 @@ from the tables. What could take long stays off the loop:
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from sqlalchemy import Table, insert
 from sqlalchemy.dialects import sqlite
 
-from gamestorm.games.upcast import current_version
+from gamestorm.games.upcast import current_version, upcast
+
+if TYPE_CHECKING:
+    from .seams import Decision
 
 #: Appends between two checkpoints (a move is about two WAL pages: ~2 MB of WAL at most).
 CHECKPOINT_EVERY = 256
@@ -48,6 +51,10 @@ class SqliteAppender:
         self.uri = database.startswith("file:")
         self._events_sql, self._event_columns = _statement(events)
         self._tokens_sql, self._token_columns = _statement(tokens)
+        self._tail_sql = (
+            f"SELECT kind, version, data FROM {events.name} WHERE board_id = ? AND seq > ? "
+            "ORDER BY seq"
+        )
         self._con: sqlite3.Connection | None = None
         #: Appends since the last checkpoint was started.
         self.since_checkpoint = 0
@@ -74,6 +81,36 @@ class SqliteAppender:
         """Commit all or nothing. Raises ``Busy`` (nothing written: try elsewhere),
         ``sqlite3.IntegrityError`` (a seq or token taken) or another ``sqlite3.Error``
         (a full disk, a read-only file)."""
+        con = self._begin()
+        try:
+            self._write(con, board_id, first_seq, events, grants)
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+        self.since_checkpoint += 1
+
+    def append_in_turn(
+        self, board_id: str, since: int, decide: Callable[[list[dict[str, Any]]], Decision]
+    ) -> None:
+        """The board's turn (``TurnLog``): the write lock is taken first, so the events
+        after ``since`` that ``decide`` is given are the last ones until it commits.
+        ``Busy`` before ``decide`` is called, as ``append``."""
+        con = self._begin()
+        try:
+            rows = con.execute(self._tail_sql, (board_id, since)).fetchall()
+            tail = [upcast(kind, version, orjson.loads(data)) for kind, version, data in rows]
+            decided = decide(tail)
+            self._write(con, board_id, decided.expected_seq, decided.events, decided.grants)
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+        self.since_checkpoint += 1
+
+    def _begin(self) -> sqlite3.Connection:
         con = self._connection()
         try:
             con.execute("BEGIN IMMEDIATE")
@@ -81,23 +118,26 @@ class SqliteAppender:
             if (error.sqlite_errorcode & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
                 raise Busy(str(error)) from error
             raise
-        try:
-            if grants:
-                con.executemany(
-                    self._tokens_sql,
-                    [tuple(getattr(g, column) for column in self._token_columns) for g in grants],
-                )
-            if events:
-                con.executemany(
-                    self._events_sql,
-                    [self._event_row(board_id, first_seq + i, e) for i, e in enumerate(events)],
-                )
-            con.execute("COMMIT")
-        except BaseException:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            raise
-        self.since_checkpoint += 1
+        return con
+
+    def _write(
+        self,
+        con: sqlite3.Connection,
+        board_id: str,
+        first_seq: int,
+        events: Sequence[dict[str, Any]],
+        grants: Sequence[Any],
+    ) -> None:
+        if grants:
+            con.executemany(
+                self._tokens_sql,
+                [tuple(getattr(g, column) for column in self._token_columns) for g in grants],
+            )
+        if events:
+            con.executemany(
+                self._events_sql,
+                [self._event_row(board_id, first_seq + i, e) for i, e in enumerate(events)],
+            )
 
     def _event_row(self, board_id: str, seq: int, event: dict[str, Any]) -> tuple[Any, ...]:
         values = {

@@ -20,16 +20,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 import orjson
-from sqlalchemy import delete, func, insert, update
+from sqlalchemy import delete, func, insert, text, update
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, InterfaceError
@@ -41,7 +42,7 @@ from gamestorm.games.upcast import current_version, upcast
 
 from . import migrate
 from .invites import Invite, invite_status
-from .seams import LogConflict
+from .seams import Decision, LogConflict
 from .sqlite_append import Busy, SqliteAppender
 
 log = logging.getLogger("gamestorm.storage")
@@ -52,6 +53,18 @@ MEMORY_URL = "sqlite+aiosqlite://"
 #: operation fails by then (the client is told to retry) rather than hang.
 PG_CONNECT_TIMEOUT = 5.0
 PG_COMMAND_TIMEOUT = 10.0
+
+#: Every append to a board on PostgreSQL holds the board's advisory lock until it
+#: commits, so a writer holding it for a whole read-decide-append (a turn) is never
+#: overtaken.
+_BOARD_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+
+
+def board_lock_key(board_id: str) -> int:
+    """The board's advisory lock key, the same in every process (a signed 64-bit int)."""
+    digest = hashlib.blake2b(board_id.encode(), digest_size=8, person=b"gs-board").digest()
+    return int.from_bytes(digest, "big", signed=True)
+
 
 #: What an operation raises when the database server cannot be reached: refused, timed
 #: out, starting up, the connection cut. Nothing was kept; the client may retry.
@@ -255,15 +268,52 @@ class Storage:
             ):
                 return
             async with AsyncSession(self.engine) as session:
-                try:
-                    await self._insert(session, board_id, expected_seq, events, list(grants))
-                    await session.commit()
-                except IntegrityError as error:
-                    await session.rollback()
-                    if await self._seq_taken(board_id, expected_seq):
-                        raise LogConflict(board_id, expected_seq) from error
-                    raise
+                await self._lock_board(session, board_id)
+                await self._commit(session, board_id, expected_seq, events, list(grants))
             self.check()
+
+    async def append_in_turn(
+        self, board_id: str, since: int, decide: Callable[[list[dict[str, Any]]], Decision]
+    ) -> None:
+        """The board's turn (``TurnLog``): on PostgreSQL its advisory lock is held from the
+        read of what came after ``since`` to the commit of what ``decide`` made of it, and
+        every other append waits for it. On a SQLite file the turn is the file's write lock
+        (taken before the read, on the loop's connection); while another process holds it,
+        this is an optimistic append after all."""
+        async with self._write_lock:
+            self.check()
+            if self._fast is not None and await self._turn_fast(board_id, since, decide):
+                return
+            async with AsyncSession(self.engine) as session:
+                await self._lock_board(session, board_id)
+                decided = decide(await self._read(session, board_id, since))
+                if decided.events:
+                    await self._commit(
+                        session, board_id, decided.expected_seq, decided.events, decided.grants
+                    )
+            self.check()
+
+    async def _lock_board(self, session: AsyncSession, board_id: str) -> None:
+        if self.postgres:
+            connection = await session.connection()
+            await connection.execute(_BOARD_LOCK, {"key": board_lock_key(board_id)})
+
+    async def _commit(
+        self,
+        session: AsyncSession,
+        board_id: str,
+        expected_seq: int,
+        events: Sequence[dict[str, Any]],
+        grants: Sequence[TokenGrant],
+    ) -> None:
+        try:
+            await self._insert(session, board_id, expected_seq, events, grants)
+            await session.commit()
+        except IntegrityError as error:
+            await session.rollback()
+            if await self._seq_taken(board_id, expected_seq):
+                raise LogConflict(board_id, expected_seq) from error
+            raise
 
     async def _append_fast(
         self,
@@ -285,9 +335,28 @@ class Storage:
                 raise LogConflict(board_id, expected_seq) from error
             raise
         self.check()
+        self._checkpoint_soon(fast)
+        return True
+
+    async def _turn_fast(
+        self, board_id: str, since: int, decide: Callable[[list[dict[str, Any]]], Decision]
+    ) -> bool:
+        """``append_in_turn`` on the loop's connection; False: locked, nothing decided."""
+        fast = self._fast
+        assert fast is not None
+        try:
+            fast.append_in_turn(board_id, since, decide)
+        except Busy:
+            return False
+        except sqlite3.IntegrityError as error:  # a token taken; a seq only by a bug
+            raise LogConflict(board_id, since + 1) from error
+        self.check()
+        self._checkpoint_soon(fast)
+        return True
+
+    def _checkpoint_soon(self, fast: SqliteAppender) -> None:
         if fast.checkpoint_due() and self._checkpoint is None:
             self._checkpoint = asyncio.create_task(self._checkpoint_off_loop(fast))
-        return True
 
     async def _checkpoint_off_loop(self, fast: SqliteAppender) -> None:
         try:
@@ -305,12 +374,16 @@ class Storage:
     async def read(self, board_id: str, since: int = 0) -> list[dict[str, Any]]:
         """The events after seq ``since``, in order, upcast to their current versions."""
         async with AsyncSession(self.engine) as session:
-            result = await session.exec(
-                select(EventRow.kind, EventRow.version, EventRow.data)
-                .where(EventRow.board_id == board_id, EventRow.seq > since)
-                .order_by(col(EventRow.seq))
-            )
-            return [upcast(kind, version, orjson.loads(data)) for kind, version, data in result]
+            return await self._read(session, board_id, since)
+
+    @staticmethod
+    async def _read(session: AsyncSession, board_id: str, since: int) -> list[dict[str, Any]]:
+        result = await session.exec(
+            select(EventRow.kind, EventRow.version, EventRow.data)
+            .where(EventRow.board_id == board_id, EventRow.seq > since)
+            .order_by(col(EventRow.seq))
+        )
+        return [upcast(kind, version, orjson.loads(data)) for kind, version, data in result]
 
     async def grant(self, token_hash: str) -> TokenGrant | None:
         """A token issued by any process (its room may not have heard of it yet)."""

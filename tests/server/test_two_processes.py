@@ -302,6 +302,66 @@ async def test_a_writer_that_always_loses_gives_up_with_unavailable(pair: Pair) 
     assert seq == before + 6 and one.state.prompt == "mine"
 
 
+@dataclass
+class RivalTurnLog(RivalLog):
+    """The rival's log with the board's turn: in a turn the rival cannot write first."""
+
+    async def append_in_turn(self, board_id: str, since: int, decide: Any) -> None:
+        await self.storage.append_in_turn(board_id, since, decide)
+
+
+async def test_a_writer_that_lost_wins_its_next_append_in_the_boards_turn(pair: Pair) -> None:
+    one, _two = pair.rooms
+    sock = attach(one, "watcher", "projector")
+    rival = RivalTurnLog(pair.hubs[0].storage)
+    one.event_log = rival
+    before = one.core.seq
+    seq = await act(one, fac_of(one), "prompt.set", text="mine")
+    # lost once to the rival, then decided again on the rival's event and committed
+    assert rival.wins == 1 and one.conflicts == 1
+    assert seq == before + 2 and one.state.prompt == "mine"
+    logged = await pair.hubs[0].storage.read(one.board_id, 0)
+    assert [e["text"] for e in logged[before:]] == ["rival 1", "mine"]
+    assert sock.seqs() == [before + 1, before + 2]
+    assert one.state == games.fold(games.from_dict(e) for e in logged)
+    one.event_log = pair.hubs[0].storage
+
+
+@dataclass
+class LateTurnLog(RivalTurnLog):
+    """A turn that is granted only after the other process committed once more."""
+
+    before_turn: Callable[[], Any] | None = None
+
+    async def append_in_turn(self, board_id: str, since: int, decide: Any) -> None:
+        assert self.before_turn is not None
+        await self.before_turn()
+        await self.storage.append_in_turn(board_id, since, decide)
+
+
+async def test_what_the_fanout_brings_while_a_turn_is_awaited_is_not_taken_twice(
+    pair: Pair,
+) -> None:
+    one, two = pair.rooms
+    sock = attach(one, "watcher", "projector")
+    before = one.core.seq
+
+    async def two_commits_meanwhile() -> None:
+        await act(two, fac_of(two), "prompt.set", text="from two")
+        await until(lambda: one.core.seq == two.core.seq)  # the fan-out brought it
+
+    one.event_log = LateTurnLog(pair.hubs[0].storage, before_turn=two_commits_meanwhile)
+    seq = await act(one, fac_of(one), "prompt.set", text="mine")
+    assert seq == before + 3
+    logged = await pair.hubs[0].storage.read(one.board_id, 0)
+    assert [e["text"] for e in logged[before:]] == ["rival 1", "from two", "mine"]
+    assert one.state == games.fold(games.from_dict(e) for e in logged)
+    assert sock.seqs() == [before + 1, before + 2, before + 3]
+    await until(lambda: same_board(one, two))
+    assert two.state == one.state
+    one.event_log = pair.hubs[0].storage
+
+
 async def test_the_sync_status_says_fanout_or_polling(pair: Pair) -> None:
     hub = pair.hubs[0]
     status = hub.sync_status()
