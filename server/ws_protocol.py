@@ -23,6 +23,13 @@ what a client sends from outliving its message too). Frames sent to one socket o
 small ones, go out plain, which RFC 7692 allows: compressing per socket would cost more
 CPU than the bytes it saves on loopback and a LAN.
 
+What a client sends is fed to the parser ``FEED_BYTES`` at a time, and no more once a
+message waits for the app. Compressed, 16 KB of one letter is about 50 bytes: uvicorn fed
+a whole read (up to 256 KB) at once and paused reading only after it, so one burst of
+tiny compressed frames put a hundred megabytes of inflated messages in one socket's queue
+(``tests/reliability/test_inflation.py``). The rest of the read waits, compressed, and
+reading stays paused until the app has taken what is queued.
+
 And it holds less per socket: what only the handshake needs is dropped after it, and the
 queue of received messages is a deque made only while messages wait and one future, not
 ``asyncio.Queue``'s four deques (3 KB a socket; ``python -m bench.conn_memory`` shows
@@ -51,6 +58,11 @@ FORCE = "gamestorm.force"
 ABORT_AFTER = 60.0
 #: The scope extension that holds a socket's ``write_frame`` (server/connection.py uses it).
 RAW_WRITE = "gamestorm.raw_write"
+
+
+#: Bytes of a socket's input parsed at once: at most a message or two once inflated
+#: (deflate shrinks by 1,000 at most), and one call for an ordinary frame.
+FEED_BYTES = 512
 
 
 #: Frames from this many bytes on go out compressed where the socket allows it: what a
@@ -203,9 +215,47 @@ class StallClosingProtocol(WebSocketsSansIOProtocol):
         super().__init__(*args, **kwargs)
         self.queue = _Inbox()  # type: ignore[assignment]
         self.writable = _Gate()  # type: ignore[assignment]
+        #: What was read, and how much of it was parsed (``_feed``).
+        self._unfed = b""
+        self._fed = 0
         if not self.config.ws_per_message_deflate:
             # uvicorn's own (with context takeover) compresses every frame per socket
             self.conn.available_extensions = [_SharedDeflateFactory()]
+
+    def data_received(self, data: bytes) -> None:
+        if self._fed < len(self._unfed):
+            self._unfed = self._unfed[self._fed :] + data
+        else:
+            self._unfed = data
+        self._fed = 0
+        self._feed()
+
+    def _feed(self) -> None:
+        """Parse what was read until a message waits for the app (then the rest waits);
+        all of it once the close was sent (messages are dropped, the peer's close is due)."""
+        unfed, size = self._unfed, len(self._unfed)
+        while (
+            self._fed < size
+            and (self.close_sent or self.queue.empty())
+            and not self.transport.is_closing()
+        ):
+            start = self._fed
+            self._fed = start + FEED_BYTES
+            super().data_received(unfed[start : self._fed])
+        if self._fed >= size:
+            self._unfed, self._fed = b"", 0
+        elif not self.read_paused:
+            self.read_paused = True
+            self.transport.pause_reading()
+
+    async def receive(self) -> Any:
+        message = await self.queue.get()
+        if self._unfed and self.queue.empty():
+            self._feed()
+        if self.read_paused and self.queue.empty() and not self._unfed:
+            self.read_paused = False
+            self.transport.resume_reading()
+        return message
 
     def handle_connect(self, event: Request) -> None:
         super().handle_connect(event)
@@ -241,6 +291,8 @@ class StallClosingProtocol(WebSocketsSansIOProtocol):
             self.writable.set()  # cleared again by pause_writing once it drained
             self.loop.call_later(ABORT_AFTER, self._abort_if_open)
         await super().send(message)
+        if self.close_sent and self._unfed:
+            self._feed()  # messages are dropped from now on: read on to the peer's close
         if message.get("type") == "websocket.accept" and self.handshake_complete:
             # the handshake's, read by nothing once accepted: a browser's headers are 1-2
             # KB a socket, held for its life (the request also by websockets' parser)
