@@ -282,7 +282,7 @@ class Storage:
         this is an optimistic append after all."""
         async with self._write_lock:
             self.check()
-            if self._fast is not None and await self._turn_fast(board_id, since, decide):
+            if self._fast is not None and self._turn_fast(board_id, since, decide):
                 return
             async with AsyncSession(self.engine) as session:
                 await self._lock_board(session, board_id)
@@ -338,7 +338,7 @@ class Storage:
         self._checkpoint_soon(fast)
         return True
 
-    async def _turn_fast(
+    def _turn_fast(
         self, board_id: str, since: int, decide: Callable[[list[dict[str, Any]]], Decision]
     ) -> bool:
         """``append_in_turn`` on the loop's connection; False: locked, nothing decided."""

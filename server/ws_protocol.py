@@ -25,8 +25,8 @@ CPU than the bytes it saves on loopback and a LAN.
 
 What a client sends is fed to the parser ``FEED_BYTES`` at a time, and no more once a
 message waits for the app. Compressed, 16 KB of one letter is about 50 bytes: uvicorn fed
-a whole read (up to 256 KB) at once and paused reading only after it, so one burst of
-tiny compressed frames put a hundred megabytes of inflated messages in one socket's queue
+a whole read (up to 256 KB, some 5,000 such frames) at once and paused reading only
+after it: 20 sockets flooding them held 80 MB of inflated messages in their queues
 (``tests/reliability/test_inflation.py``). The rest of the read waits, compressed, and
 reading stays paused until the app has taken what is queued.
 
