@@ -81,6 +81,12 @@ class Board:
     async def connect(self, who: str, since: int | None = 0) -> BoardClient:
         return await self.connect_token(self.tokens[who], since, name=who)
 
+    async def start_generating(self) -> None:
+        """The facilitator moves the board from ignite to generate (notes may be written)."""
+        facilitator = await self.connect("facilitator")
+        await facilitator.ok("phase.advance", **{"from": "ignite"})
+        await facilitator.close()
+
     async def connect_token(self, token: str, since: int | None = 0, name: str = "") -> BoardClient:
         client = await BoardClient.connect(
             self.server.ws_url, self.board_id, token, since=since, name=name

@@ -58,9 +58,7 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 async def fuzz_board(fuzz_server: LiveServer) -> AsyncIterator[Board]:
     board = await Board.open(fuzz_server)
     await board.join("fuzzer", "bystander")
-    facilitator = await board.connect("facilitator")
-    await facilitator.ok("phase.advance", **{"from": "ignite"})
-    await facilitator.close()
+    await board.start_generating()
     yield board
 
 

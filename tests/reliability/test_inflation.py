@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 import websockets
@@ -26,22 +26,14 @@ FRAMES = 2000
 SOCKETS = 6
 
 
-@pytest.fixture(scope="module")
-def inflation_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    server = LiveServer(tmp_path_factory.mktemp("inflation") / "inflation.db").start()
-    yield server
-    server.stop()
-    assert "Traceback" not in server.log_text(), server.log_text()[-4000:]
-
-
 @pytest.fixture
-async def board(inflation_server: LiveServer) -> AsyncIterator[Board]:
-    board = await Board.open(inflation_server)
+async def board(own_server: LiveServer) -> AsyncIterator[Board]:
+    """A board on a server of its own: no earlier test's freed heap hides the growth."""
+    board = await Board.open(own_server)
     await board.join("flooder", "bystander")
-    facilitator = await board.connect("facilitator")
-    await facilitator.ok("phase.advance", **{"from": "ignite"})
-    await facilitator.close()
+    await board.start_generating()
     yield board
+    assert "Traceback" not in own_server.log_text(), own_server.log_text()[-4000:]
 
 
 async def compressed_burst(board: Board, frames: int) -> None:
