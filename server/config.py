@@ -33,8 +33,9 @@ class Settings:
     #: off (4000): under the keepalive's 1011 (ping every 15 s, pong due within 30 s).
     stall_seconds: float = 10.0
     #: Successful joins per client address per minute: generous, since a whole room may
-    #: share one address (venue Wi-Fi behind NAT), but not unbounded participants.
-    joins_per_minute: int = 600
+    #: share one address (venue Wi-Fi behind NAT): a thousand scanning the QR code at once
+    #: get in, but not unbounded participants.
+    joins_per_minute: int = 1500
     #: Wrong join codes (well-formed, unknown) per client address in ``failed_joins_window``
     #: seconds; then every join and code lookup from that address waits (codes cannot be
     #: guessed). High enough for a room of people who mistype the code now and then.
@@ -83,8 +84,10 @@ class Settings:
     sockets_per_token: int = 4
     #: Seconds a request's headers (the WebSocket handshake included) may take to arrive.
     header_timeout: float = 10.0
-    #: Open connections (HTTP and WebSocket) per client address; then 503 and close.
-    connections_per_address: int = 500
+    #: Open connections (HTTP and WebSocket) per client address; then 503 and close. A
+    #: room behind one NAT holds about two per person for a moment (its socket and a
+    #: keep-alive HTTP connection): 2,500 lets a room of a thousand in (500 let in 200).
+    connections_per_address: int = 2500
     limits: Limits = field(default_factory=Limits)
     # issue-13: several processes per board (room.py)
     #: Seconds between log reads of a board with clients while the fan-out is down,

@@ -21,7 +21,7 @@ from support.wsclient import BoardClient
 BURST, RATE = 60, 20.0
 NOTE_MAX, NOTES_PER_PARTICIPANT, PARTICIPANTS_MAX = 1000, 200, 2000
 #: Defaults of server/config.py: successful joins a minute, wrong codes per 10 minutes.
-JOINS_PER_MINUTE, FAILED_JOINS = 600, 50
+JOINS_PER_MINUTE, FAILED_JOINS = 1500, 50
 
 
 async def blast(client: BoardClient, count: int, kind: str = "timer.set") -> list[dict]:
